@@ -67,6 +67,10 @@ int tgt_acl_match(enum tgt_acl_kind kind, const char *pattern,
 
 /* --- logical units --- */
 
+/*
+ * -ENXIO: the backing store could not be opened or is unusable (@err says
+ * why: missing file, bad size...); -EINVAL: a bad spec field (@err names it).
+ */
 int tgt_lu_create(int tid, uint64_t lun, const struct scsi_dev_spec *spec,
 		  char *err, size_t errlen);
 int tgt_lu_destroy(int tid, uint64_t lun, bool force);
