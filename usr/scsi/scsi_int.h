@@ -76,6 +76,12 @@ struct scsi_dev {
 #define SCSI_OPF_UA_IGNORE	0x0020	/* INQUIRY, REQUEST SENSE */
 #define SCSI_OPF_UA_RLUNS	0x0040	/* REPORT LUNS */
 #define SCSI_OPF_NEEDS_READY	0x0080	/* fails NOT READY when stopped */
+#define SCSI_OPF_XFER_BLOCKS	0x0100	/* xfer field counts logical blocks */
+#define SCSI_OPF_BYTCHK		0x0200	/* data-out only when BYTCHK != 0 */
+#define SCSI_OPF_NOLUN		0x0400	/* also answered for a missing LUN */
+
+/* Largest data transfer a command may ask for (VPD B0h advertises it). */
+#define SCSI_MAX_XFER_BYTES	(8u << 20)
 
 #define SCSI_SA_NONE		0xffff
 
@@ -87,6 +93,10 @@ struct scsi_op {
 	/* CDB usage data for REPORT SUPPORTED OPERATION CODES: byte 0 is
 	 * the opcode, then a bit mask of the bits the device looks at. */
 	uint8_t usage[16];
+	/* Where the CDB's transfer/allocation length lives: byte offset and
+	 * size (0: none); gives cmd->cdb_xfer_len before the handler runs. */
+	uint8_t xfer_off;
+	uint8_t xfer_size;
 	const char *name;
 	void (*exec)(struct scsi_dev *dev, struct tgt_cmd *cmd);
 };
@@ -122,7 +132,8 @@ static inline struct scsi_ctx *scsi_ctx_of(struct tgt_cmd *cmd)
 	return (struct scsi_ctx *)(void *)cmd->scsi_ctx;
 }
 
-/* Completes @cmd with GOOD (status stays as set if CHECK CONDITION). */
+/* Completes @cmd with GOOD (status stays as set if CHECK CONDITION).
+ * scsi_cmd_done and scsi_cmd_fail* free ctx->buf (and clear it). */
 void scsi_cmd_done(struct tgt_cmd *cmd);
 /* Completes with CHECK CONDITION key/asc. */
 void scsi_cmd_fail(struct tgt_cmd *cmd, uint8_t key, uint16_t asc_ascq);
@@ -159,11 +170,15 @@ void sbc_start_stop(struct scsi_dev *dev, struct tgt_cmd *cmd);
  * page to fill (len >= 4 + page max); returns the page length written. */
 struct scsi_vpd_page {
 	uint8_t code;
+	bool media;			/* block devices only */
 	size_t (*fill)(struct scsi_dev *dev, struct tgt_cmd *cmd,
 		       uint8_t *buf, size_t len);
 };
 extern const struct scsi_vpd_page scsi_vpd_pages[];
 extern const unsigned scsi_vpd_pages_count;
+/* The page @code if @dev has it, else NULL. */
+const struct scsi_vpd_page *scsi_vpd_find(const struct scsi_dev *dev,
+					  uint8_t code);
 
 /* Mode pages (mode.c): each builds current/changeable/default/saved
  * values into (buf, len) and applies a MODE SELECT'ed page. */
@@ -177,6 +192,8 @@ struct scsi_mode_page {
 	uint8_t page;
 	uint8_t subpage;
 	uint8_t len;			/* page length including header */
+	bool media;			/* block devices only */
+	/* Called with dev->lock held. */
 	size_t (*sense)(struct scsi_dev *dev, enum scsi_mode_pc pc,
 			uint8_t *buf, size_t len);
 	/* 0, or sets sense via scsi_cmd_sense_field and returns -EINVAL */
