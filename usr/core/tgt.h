@@ -23,6 +23,7 @@
 #ifndef TGT_CORE_TGT_H
 #define TGT_CORE_TGT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -139,7 +140,7 @@ struct tgt_tmf {
 	/* --- core private --- */
 	struct tgt_nexus *nexus;
 	struct evloop *loop;
-	int pending;			/* commands still finishing */
+	atomic_int pending;		/* commands still finishing */
 	struct evloop_work work;
 };
 
