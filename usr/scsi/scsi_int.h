@@ -125,6 +125,12 @@ struct scsi_ctx {
 	uint32_t nblocks;
 	int stage;
 	struct evloop_timer timer;	/* delay_ms */
+	/* sbc.c: VERIFY / WRITE AND VERIFY read the range in chunks */
+	uint64_t pos;			/* bytes of the range done */
+	uint64_t end;			/* bytes in the range */
+	uint32_t pattern_len;		/* BYTCHK=11b: bytes of the block */
+	int chain;			/* inline-completion handshake */
+	ssize_t res;			/* the last chunk's result */
 };
 
 static inline struct scsi_ctx *scsi_ctx_of(struct tgt_cmd *cmd)
