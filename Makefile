@@ -70,6 +70,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(LIB) $(LIBS) $(CHECK_LIBS)
 
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
 -include $(DEPFILES)
 
 # ---- dependencies (Debian 12) ----
@@ -116,7 +123,7 @@ lint:
 		echo "lint: banned function used (see above)"; exit 1; \
 	else echo "  LINT    no banned functions"; fi
 
-bench: all
+bench: all $(BENCH_BINS)
 	@BUILD=$(BUILD) tests/bench/run.sh
 
 install: all
