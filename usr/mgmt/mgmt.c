@@ -156,6 +156,8 @@ static int mgmt_errno_code(const struct mgmt_req *req, int err)
 				TGTADM_BINDING_EXIST;
 		return TGTADM_TARGET_EXIST;
 	case -EBUSY:
+		if (req->mode == MGMT_MODE_ACCOUNT)
+			return TGTADM_OUTACCOUNT_EXIST;
 		return req->mode == MGMT_MODE_LU ? TGTADM_LUN_ACTIVE :
 			TGTADM_TARGET_ACTIVE;
 	case -EINVAL:
@@ -189,18 +191,17 @@ static const char *mgmt_acl_pattern(const struct mgmt_req *req)
 static void mgmt_account_msg_add(const struct mgmt_req *req, int code,
 				 struct strbuf *out)
 {
-	const char *dir = (req->flags & MGMT_REQ_OUTGOING) ? "outgoing " : "";
+	const char *as = (req->flags & MGMT_REQ_OUTGOING) ? " as outgoing" :
+		"";
 
 	if (code == TGTADM_USER_EXIST)
 		strbuf_addf(out, "account '%s' already exists", req->user);
 	else if (code == TGTADM_BINDING_EXIST)
-		strbuf_addf(out, "target %d already has %saccount '%s' "
-			    "(or another outgoing account)", req->tid, dir,
-			    req->user);
-	else if (req->op == MGMT_OP_BIND || req->op == MGMT_OP_UNBIND)
-		strbuf_addf(out, "account '%s' does not exist or is not bound "
-			    "to target %d%s", req->user, req->tid,
-			    *dir ? " as outgoing" : "");
+		strbuf_addf(out, "account '%s' is already bound to target %d%s",
+			    req->user, req->tid, as);
+	else if (req->op == MGMT_OP_UNBIND)
+		strbuf_addf(out, "account '%s' is not bound to target %d%s",
+			    req->user, req->tid, as);
 	else
 		strbuf_addf(out, "account '%s' does not exist", req->user);
 }
@@ -212,6 +213,10 @@ static void mgmt_code_msg_add(const struct mgmt_req *req, int code, int err,
 	switch (code) {
 	case TGTADM_NO_TARGET:
 		strbuf_addf(out, "target %d does not exist", req->tid);
+		return;
+	case TGTADM_OUTACCOUNT_EXIST:
+		strbuf_addf(out, "target %d already has an outgoing account; "
+			    "unbind it first", req->tid);
 		return;
 	case TGTADM_NO_USER:
 	case TGTADM_USER_EXIST:
@@ -455,19 +460,18 @@ static int mgmt_sys_dump(const struct mgmt_req *req, struct strbuf *out)
 static int mgmt_sys_kv(const struct mgmt_req *req, const char *key,
 		       const char *value, struct strbuf *out)
 {
+	const char *k = key, *v = value;
 	bool on;
 
-	if (strcasecmp(key, "state") == 0)
-		key = "state";
-	else if (strcasecmp(key, "log_level") == 0)
-		key = "log_level";
-	else if (strcasecmp(key, "debug") == 0) {
-		key = "log_level";
-		if (util_parse_bool(value, &on) == 0)
-			value = on ? "debug" : "info";
+	if (strcasecmp(key, "state") == 0) {
+		k = "state";
+	} else if (strcasecmp(key, "log_level") == 0) {
+		k = "log_level";
+	} else if (strcasecmp(key, "debug") == 0) {
+		k = "log_level";
+		v = util_parse_bool(value, &on) ? "" : on ? "debug" : "info";
 	}
-	return mgmt_kv_result(req, key, value, tgt_sys_update(key, value),
-			      out);
+	return mgmt_kv_result(req, key, value, tgt_sys_update(k, v), out);
 }
 
 static int mgmt_sys_update(const struct mgmt_req *req, struct strbuf *out)
