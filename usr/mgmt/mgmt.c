@@ -225,9 +225,9 @@ static void mgmt_code_msg_add(const struct mgmt_req *req, int code, int err,
 		return;
 	case TGTADM_ACL_NOEXIST:
 	case TGTADM_ACL_EXIST:
-		strbuf_addf(out, "target %d %s an access rule for %s '%s'",
+		strbuf_addf(out, "target %d %s access rule for %s '%s'",
 			    req->tid, code == TGTADM_ACL_EXIST ?
-			    "already has" : "has no", mgmt_acl_what(req),
+			    "already has an" : "has no", mgmt_acl_what(req),
 			    mgmt_acl_pattern(req));
 		return;
 	case TGTADM_TARGET_EXIST:

@@ -315,8 +315,10 @@ static void mgmt_client_new(int fd)
 	mgmt_client_touch(c);
 	if (!mgmt_client_allowed(fd, &uid)) {
 		strbuf_addf(&c->text, "permission denied: uid %d may not "
-			    "manage tgtd (root or uid %u only)", (int)uid,
-			    (unsigned)geteuid());
+			    "manage tgtd (root", (int)uid);
+		if (geteuid() != 0)
+			strbuf_addf(&c->text, " or uid %u", (unsigned)geteuid());
+		strbuf_addstr(&c->text, " only)");
 		log_warn("mgmt: %s", strbuf_str(&c->text));
 		mgmt_client_respond(c, TGTADM_PERMISSION);
 	}

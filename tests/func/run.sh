@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Runs every tests/func/test_*.sh against the binaries in $BUILD (default
+# build).  Each test's output and tgtd logs go to tests/out/<test>/; the
+# tgtd logs of a failing test are printed.  The last line is
+# "N passed, N failed"; the exit status is non-zero if any test failed.
+# FUNC_TIMEOUT bounds one test (seconds, default 300).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in
+/*) ;;
+*) BUILD=$root/$BUILD ;;
+esac
+export BUILD
+out_root=$root/tests/out
+pass=0
+fail=0
+
+for bin in "$BUILD/tgtd" "$BUILD/tgtadm"; do
+	if [ ! -x "$bin" ]; then
+		echo "run.sh: $bin missing: build first (make all)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+for t in "$here"/test_*.sh; do
+	[ -e "$t" ] || continue
+	name=$(basename "$t" .sh)
+	dir=$out_root/$name
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	echo "== $name"
+	TEST_OUT=$dir timeout --kill-after=10 "${FUNC_TIMEOUT:-300}" \
+		bash "$t" 2>&1 | tee "$dir/output.log"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 0 ]; then
+		pass=$((pass + 1))
+		continue
+	fi
+	fail=$((fail + 1))
+	[ "$rc" -eq 124 ] && echo "$name: timed out after ${FUNC_TIMEOUT:-300} s"
+	echo "FAILED: $name (exit $rc); logs in $dir"
+	for log in "$dir"/tgtd.*.log; do
+		[ -e "$log" ] || continue
+		echo "---- $log (last 100 lines)"
+		tail -n 100 "$log"
+	done
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
