@@ -24,10 +24,6 @@
 #define SBC_CHUNK	(1u << 20)	/* bytes per VERIFY read */
 #define SBC_BUF_ALIGN	4096		/* bounce buffers suit O_DIRECT */
 
-_Static_assert(sizeof(struct scsi_ctx) <=
-	       sizeof(((struct tgt_cmd *)0)->scsi_ctx),
-	       "struct scsi_ctx must fit in tgt_cmd.scsi_ctx");
-
 /* CDB byte 1 bits. */
 #define SBC_B1_PROTECT	0xe0		/* RD/WR/VRPROTECT */
 #define SBC_B1_FUA	0x08
