@@ -354,6 +354,26 @@ START_TEST(test_readonly)
 }
 END_TEST
 
+/*
+ * A read running into EOF (the file shrank under us) comes back short,
+ * is continued, makes no progress and ends as -EIO instead of looping.
+ */
+START_TEST(test_read_past_eof)
+{
+	char *path = tmpfile_make(FILE_SIZE);
+	struct bs *bs = open_ok(file_types[_i], path, 0);
+	uint8_t *in = xalloc(3 * 4096);
+	struct iovec rv[2] = { { in, 4096 }, { in + 4096, 2 * 4096 } };
+	struct bs_io io = { .offset = FILE_SIZE - 4096, .len = 3 * 4096,
+			    .iov = rv, .iovcnt = 2 };
+
+	ck_assert_int_eq(io_run(bs, bs_read, &io), -EIO);
+	bs_close(bs);
+	tmpfile_drop(path);
+	free(in);
+}
+END_TEST
+
 /* More requests at once than aio's queue depth: none is dropped. */
 #define MANY	300
 
@@ -685,6 +705,7 @@ static Suite *bs_suite(void)
 	tcase_add_loop_test(file, test_unmap_zeroes, 0, 2);
 	tcase_add_loop_test(file, test_readonly, 0, 2);
 	tcase_add_loop_test(file, test_many_inflight, 0, 2);
+	tcase_add_loop_test(file, test_read_past_eof, 0, 2);
 	tcase_add_test(file, test_aio_direct);
 	suite_add_tcase(s, file);
 	tcase_add_test(inj, test_rdwr_short_eintr);
