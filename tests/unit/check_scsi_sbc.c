@@ -787,6 +787,36 @@ START_TEST(test_start_stop)
 }
 END_TEST
 
+static int prevent(uint8_t on)
+{
+	uint8_t cdb[6] = { PREVENT_ALLOW_MEDIUM_REMOVAL, 0, 0, 0, on, 0 };
+
+	return th_cmd(nx, 1, cdb, 6, TGT_DATA_NONE, NULL, 0, NULL);
+}
+
+/* A removable unit ejects (a stop) unless removal is prevented. */
+START_TEST(test_eject)
+{
+	uint8_t buf[BS512];
+	struct th_result r;
+
+	ck_assert_int_eq(th_lu_param(1, "removable", "on"), 0);
+	th_ua_clear(nx, 1);
+	ck_assert_int_eq(prevent(1), SAM_STAT_GOOD);
+	ck_assert_int_eq(start_stop(0x02, &r), SAM_STAT_CHECK_CONDITION);
+	ck_assert_uint_eq(th_sense_key(&r), SK_ILLEGAL_REQUEST);
+	ck_assert_uint_eq(th_sense_asc(&r), 0x5302);
+	ck_assert_int_eq(prevent(0), SAM_STAT_GOOD);
+	ck_assert_int_eq(start_stop(0x02, &r), SAM_STAT_GOOD);
+	ck_assert_int_eq(run_rw(1, READ_10, 0, 1, buf, BS512, &r),
+			 SAM_STAT_CHECK_CONDITION);
+	ck_assert_uint_eq(th_sense_key(&r), SK_NOT_READY);
+	ck_assert_int_eq(start_stop(0x03, &r), SAM_STAT_GOOD);	/* load */
+	ck_assert_int_eq(run_rw(1, READ_10, 0, 1, buf, BS512, &r),
+			 SAM_STAT_GOOD);
+}
+END_TEST
+
 static Suite *sbc_suite(void)
 {
 	Suite *s = suite_create("scsi_sbc");
@@ -813,6 +843,7 @@ static Suite *sbc_suite(void)
 	tcase_add_test(misc, test_sync_cache);
 	tcase_add_test(misc, test_prefetch);
 	tcase_add_test(misc, test_start_stop);
+	tcase_add_test(misc, test_eject);
 	suite_add_tcase(s, misc);
 	return s;
 }

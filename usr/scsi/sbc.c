@@ -29,7 +29,6 @@
 #define SBC_B1_FUA	0x08
 #define SBC_B1_BYTCHK	0x06
 #define SBC_B1_OBSOLETE	0x01		/* RELADR in SBC-2 */
-#define SBC_B1_IMMED	0x02		/* SYNC CACHE, PRE-FETCH */
 
 /* BYTCHK (SBC-3 2 bits). */
 #define SBC_BYTCHK_NONE		0
@@ -600,7 +599,7 @@ void sbc_write_verify(struct scsi_dev *dev, struct tgt_cmd *cmd)
 		sbc_fail_errno(cmd, ret, true);
 		return;
 	}
-	ctx->stage = bytchk;
+	ctx->stage = bytchk;		/* for sbc_write_verify_done */
 	ctx->lba = c.lba;
 	sbc_io_prep(cmd, c.lba << dev->block_shift, len, BS_IO_FUA,
 		    sbc_write_verify_done);
