@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "core/target.h"
 #include "mgmt/mgmt.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -668,12 +669,167 @@ START_TEST(test_apply_failure_keys)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* with the real core, through mgmt_exec() as tgtd applies the file */
+
+static int core_exec(const struct mgmt_req *req, struct strbuf *out,
+		     void *arg)
+{
+	return mgmt_exec(req, out);
+}
+
+static void core_setup(void)
+{
+	log_open("check_conf", false, LOG_LVL_ERR);
+	ck_assert_int_eq(tgt_core_init(1), 0);
+}
+
+static void core_teardown(void)
+{
+	tgt_core_exit();
+}
+
+/* Runs one request on the core; returns its TGTADM code. */
+static int core_req(int mode, int op, int tid, const char *user,
+		    struct strbuf *out)
+{
+	struct mgmt_req req;
+
+	mgmt_req_init(&req);
+	req.mode = (uint16_t)mode;
+	req.op = (uint16_t)op;
+	req.has_tid = tid > 0;
+	req.tid = tid;
+	req.user = user;
+	req.flags = op == MGMT_OP_DELETE && tid > 0 ? MGMT_REQ_FORCE : 0;
+	return mgmt_exec(&req, out);
+}
+
+static void core_apply_ok(const char *text)
+{
+	struct loaded l;
+	char err[1024] = "";
+
+	fixture_load(&l, text);
+	ck_assert_msg(l.ret == 0, "load failed: %s", l.err);
+	ck_assert_msg(conf_apply(l.conf, core_exec, NULL, err,
+				 sizeof(err)) == 0, "apply failed: %s", err);
+	fixture_free(&l);
+}
+
+static void core_dump(struct strbuf *out)
+{
+	ck_assert_int_eq(core_req(MGMT_MODE_SYS, MGMT_OP_DUMP, 0, NULL, out),
+			 TGTADM_SUCCESS);
+}
+
+/* A missing backing file is an error at the backing_store line. */
+START_TEST(test_core_missing_backing)
+{
+	struct loaded l;
+	char err[1024] = "";
+	char *expect;
+
+	fixture_load(&l, "[target 1]\n"
+			 "name = iqn.2026-11.org.example:t1\n"
+			 "initiator_address = ALL\n"
+			 "[target 1 lun 1]\n"
+			 "backing_store = /nonexistent/disk.img\n");
+	ck_assert_int_eq(l.ret, 0);
+	ck_assert_int_eq(conf_apply(l.conf, core_exec, NULL, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_int_ge(asprintf(&expect, "%s:5: [target 1 lun 1] "
+				  "backing_store: ", l.path), 0);
+	ck_assert_msg(strncmp(err, expect, strlen(expect)) == 0 &&
+		      strlen(err) > strlen(expect) + 20, "got '%s'", err);
+	ck_assert_str_eq(err + strlen(err) - strlen("(tgtadm error 25)"),
+			 "(tgtadm error 25)");
+	free(expect);
+	fixture_free(&l);
+}
+END_TEST
+
+START_TEST(test_core_bad_param)
+{
+	struct loaded l;
+	char err[1024] = "";
+	char *expect;
+
+	fixture_load(&l, "[target 1]\n"
+			 "name = iqn.2026-11.org.example:t1\n"
+			 "[target 1 lun 1]\n"
+			 "backing_store = 1G\n"
+			 "bstype = null\n"
+			 "vendor_id = ACME\n"
+			 "write_cache = maybe\n");
+	ck_assert_int_eq(l.ret, 0);
+	ck_assert_int_eq(conf_apply(l.conf, core_exec, NULL, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_int_ge(asprintf(&expect, "%s:7: [target 1 lun 1] "
+				  "write_cache: ", l.path), 0);
+	ck_assert_msg(strncmp(err, expect, strlen(expect)) == 0,
+		      "got '%s'", err);
+	free(expect);
+	fixture_free(&l);
+}
+END_TEST
+
+/*
+ * The dump round trip: apply a file, dump, clear, load the dump, dump
+ * again; both dumps must be the same.
+ */
+START_TEST(test_core_dump_round_trip)
+{
+	struct strbuf d1 = STRBUF_INIT, d2 = STRBUF_INIT, out = STRBUF_INIT;
+	char *img = fixture_write("");
+	char *text;
+
+	ck_assert_int_eq(truncate(img, 1 << 20), 0);
+	ck_assert_int_ge(asprintf(&text,
+		"[account alice]\npassword = s3cret\n"
+		"[account bob]\npassword = other\n"
+		"[target 1]\nname = iqn.2026-11.org.example:rt1\n"
+		"state = offline\n"
+		"initiator_address = 127.0.0.1, 10.0.0.0/8\n"
+		"initiator_name = iqn.x:client\n"
+		"incoming_user = alice\noutgoing_user = bob\n"
+		"[target 1 lun 1]\nbacking_store = 64M\nbstype = null\n"
+		"blocksize = 4096\nvendor_id = ACME\n"
+		"product_id = Round Trip\nwrite_cache = off\n"
+		"serial = SN-1\n"
+		"[target 1 lun 2]\nbacking_store = %s\nbsoflags = sync\n"
+		"readonly = yes\n"
+		"[target 2]\nname = iqn.2026-11.org.example:rt2\n"
+		"[target 2 lun 0]\ndevice_type = controller\n", img), 0);
+	core_apply_ok(text);
+	core_dump(&d1);
+	ck_assert_int_eq(core_req(MGMT_MODE_TARGET, MGMT_OP_DELETE, 1, NULL,
+				  &out), TGTADM_SUCCESS);
+	ck_assert_int_eq(core_req(MGMT_MODE_TARGET, MGMT_OP_DELETE, 2, NULL,
+				  &out), TGTADM_SUCCESS);
+	ck_assert_int_eq(core_req(MGMT_MODE_ACCOUNT, MGMT_OP_DELETE, 0,
+				  "alice", &out), TGTADM_SUCCESS);
+	ck_assert_int_eq(core_req(MGMT_MODE_ACCOUNT, MGMT_OP_DELETE, 0, "bob",
+				  &out), TGTADM_SUCCESS);
+	core_apply_ok(strbuf_str(&d1));
+	core_dump(&d2);
+	ck_assert_str_eq(strbuf_str(&d1), strbuf_str(&d2));
+	unlink(img);
+	free(img);
+	free(text);
+	strbuf_release(&d1);
+	strbuf_release(&d2);
+	strbuf_release(&out);
+}
+END_TEST
+
 static Suite *conf_suite(void)
 {
 	Suite *s = suite_create("conf");
 	TCase *good = tcase_create("good");
 	TCase *bad = tcase_create("bad");
 	TCase *apply = tcase_create("apply");
+	TCase *core = tcase_create("core");
 
 	tcase_add_test(good, test_full);
 	tcase_add_test(good, test_minimal);
@@ -699,6 +855,11 @@ static Suite *conf_suite(void)
 	tcase_add_test(apply, test_apply_failure);
 	tcase_add_test(apply, test_apply_failure_keys);
 	suite_add_tcase(s, apply);
+	tcase_add_checked_fixture(core, core_setup, core_teardown);
+	tcase_add_test(core, test_core_missing_backing);
+	tcase_add_test(core, test_core_bad_param);
+	tcase_add_test(core, test_core_dump_round_trip);
+	suite_add_tcase(s, core);
 	return s;
 }
 
