@@ -1102,6 +1102,23 @@ START_TEST(test_reserve_nexus_gone)
 }
 END_TEST
 
+/* A LUN reset releases the reservation. */
+START_TEST(test_reserve_lun_reset)
+{
+	struct th_nexus *n2 = th_nexus_new(2);
+	uint8_t res6[6] = { RESERVE_6 }, tur[6] = { 0 };
+	struct th_result r;
+
+	th_ua_clear(n2, LUN_DISK);
+	ck_assert_int_eq(run_none(n2, LUN_DISK, res6, 6, &r), 0);
+	ck_assert_int_eq(th_tmf(nx, TGT_TMF_LUN_RESET, LUN_DISK, 0),
+			 TGT_TMF_COMPLETE);
+	th_ua_clear(nx, LUN_DISK);
+	ck_assert_int_eq(run_none(nx, LUN_DISK, tur, 6, &r), 0);
+	th_nexus_free(n2);
+}
+END_TEST
+
 START_TEST(test_reserve_bad)
 {
 	uint8_t res6[6] = { RESERVE_6, 0x01 };
@@ -1368,6 +1385,31 @@ START_TEST(test_dev_show)
 }
 END_TEST
 
+/* scsi_dev_size reads the backing store; refresh_size adopts it. */
+START_TEST(test_dev_refresh_size)
+{
+	char *path = th_tmpfile(1 << 20);
+	struct scsi_dev *dev;
+	bool changed = true;
+	char err[256];
+
+	ck_assert_int_eq(dev_create("disk", "rdwr", path, 512, &dev, err), 0);
+	ck_assert_int_eq(scsi_dev_refresh_size(dev, &changed), 0);
+	ck_assert(!changed);
+	ck_assert_int_eq(truncate(path, (2 << 20) + 100), 0);
+	ck_assert_uint_eq(scsi_dev_size(dev), 2 << 20);
+	ck_assert_uint_eq(dev->nr_blocks, (1 << 20) / 512);
+	ck_assert_int_eq(scsi_dev_refresh_size(dev, &changed), 0);
+	ck_assert(changed);
+	ck_assert_uint_eq(dev->nr_blocks, (2 << 20) / 512);
+	ck_assert_int_eq(scsi_dev_refresh_size(dev, &changed), 0);
+	ck_assert(!changed);
+	scsi_dev_destroy(dev);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_dev_controller)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -1446,6 +1488,7 @@ static Suite *spc_suite(void)
 	tcase_add_test(misc, test_request_sense_stopped);
 	tcase_add_test(misc, test_reserve_conflict);
 	tcase_add_test(misc, test_reserve_nexus_gone);
+	tcase_add_test(misc, test_reserve_lun_reset);
 	tcase_add_test(misc, test_reserve_bad);
 	tcase_add_test(misc, test_send_diagnostic);
 	tcase_add_test(misc, test_prevent_allow);
@@ -1459,6 +1502,7 @@ static Suite *spc_suite(void)
 	tcase_add_test(dev, test_dev_create_errors);
 	tcase_add_test(dev, test_dev_params);
 	tcase_add_test(dev, test_dev_show);
+	tcase_add_test(dev, test_dev_refresh_size);
 	tcase_add_test(dev, test_dev_controller);
 	suite_add_tcase(s, dev);
 	return s;

@@ -695,14 +695,18 @@ int scsi_dev_refresh_size(struct scsi_dev *dev, bool *changed)
 	return 0;
 }
 
+/* The backing store's size now; nr_blocks is left for
+ * scsi_dev_refresh_size() so the change still raises its UA. */
 uint64_t scsi_dev_size(struct scsi_dev *dev)
 {
-	bool changed;
-	uint64_t blocks;
+	uint64_t size, blocks;
 
-	if (scsi_dev_refresh_size(dev, &changed))
-		log_warn("LU %d:%llu: cannot re-read the backing store size",
-			 dev->tid, (unsigned long long)dev->lun);
+	if (!dev->bs)
+		return 0;
+	if (bs_get_size(dev->bs, &size) == 0)
+		return size - size % dev->block_size;
+	log_warn("LU %d:%llu: cannot re-read the backing store size",
+		 dev->tid, (unsigned long long)dev->lun);
 	pthread_mutex_lock(&dev->lock);
 	blocks = dev->nr_blocks;
 	pthread_mutex_unlock(&dev->lock);
