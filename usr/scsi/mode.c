@@ -6,8 +6,9 @@
  * Each page builds its current, changeable, default and saved values.
  * Saved values are what MODE SELECT with SP=1 stored, kept in memory
  * (dev->saved_pages); until then they read as the defaults.  MODE SELECT
- * checks every page of the list against the current and changeable
- * values before applying any, so a bad list changes nothing.
+ * checks the framing and the changeable bits of every page in the list
+ * before applying any; only a page's own value checks (MRIE range) run
+ * as it is applied.
  */
 #include <errno.h>
 #include <stdlib.h>
