@@ -684,11 +684,6 @@ static void core_setup(void)
 	ck_assert_int_eq(tgt_core_init(1), 0);
 }
 
-static void core_teardown(void)
-{
-	tgt_core_exit();
-}
-
 /* Runs one request on the core; returns its TGTADM code. */
 static int core_req(int mode, int op, int tid, const char *user,
 		    struct strbuf *out)
@@ -703,6 +698,19 @@ static int core_req(int mode, int op, int tid, const char *user,
 	req.user = user;
 	req.flags = op == MGMT_OP_DELETE && tid > 0 ? MGMT_REQ_FORCE : 0;
 	return mgmt_exec(&req, out);
+}
+
+/* Leaves the core empty, also for CK_FORK=no runs. */
+static void core_teardown(void)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	core_req(MGMT_MODE_TARGET, MGMT_OP_DELETE, 1, NULL, &out);
+	core_req(MGMT_MODE_TARGET, MGMT_OP_DELETE, 2, NULL, &out);
+	core_req(MGMT_MODE_ACCOUNT, MGMT_OP_DELETE, 0, "alice", &out);
+	core_req(MGMT_MODE_ACCOUNT, MGMT_OP_DELETE, 0, "bob", &out);
+	strbuf_release(&out);
+	tgt_core_exit();
 }
 
 static void core_apply_ok(const char *text)
