@@ -4,6 +4,7 @@
 # build).  Each test's output and tgtd logs go to tests/out/<test>/; the
 # tgtd logs of a failing test are printed.  The last line is
 # "N passed, N failed"; the exit status is non-zero if any test failed.
+# A sanitizer report in a tgtd log (SANITIZE builds) fails the test too.
 # FUNC_TIMEOUT bounds one test (seconds, default 300).
 set -u
 
@@ -37,6 +38,11 @@ for t in "$here"/test_*.sh; do
 	TEST_OUT=$dir timeout --kill-after=10 "${FUNC_TIMEOUT:-300}" \
 		bash "$t" 2>&1 | tee "$dir/output.log"
 	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 0 ] && grep -lE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' \
+		"$dir"/tgtd.*.log 2>/dev/null; then
+		echo "$name: sanitizer report in the tgtd log above"
+		rc=1
+	fi
 	if [ "$rc" -eq 0 ]; then
 		pass=$((pass + 1))
 		continue
