@@ -244,12 +244,21 @@ static int tgtd_daemonize(struct tgtd_state *st)
 	return 0;
 }
 
-static void tgtd_detach_done(struct tgtd_state *st, char status)
+/*
+ * Start-up errors went to stderr so the caller saw them; once detached,
+ * tgtd logs to syslog.
+ */
+static void tgtd_detach_done(struct tgtd_state *st, char status,
+			     enum log_level level)
 {
 	int null;
 
 	if (st->notify_fd < 0)
 		return;
+	if (!status) {
+		log_close();
+		log_open("tgtd", true, level);
+	}
 	if (write(st->notify_fd, &status, 1) != 1)
 		log_warn("cannot notify the parent: %m");
 	close(st->notify_fd);
@@ -364,14 +373,14 @@ int main(int argc, char **argv)
 
 	if (tgtd_opts_parse(argc, argv, &o) || tgtd_conf_load(&o, &conf))
 		return 1;
-	log_open("tgtd", !o.foreground, o.level);
+	log_open("tgtd", false, o.level);
 	if (!o.foreground && tgtd_daemonize(&st)) {
 		fprintf(stderr, "tgtd: cannot detach: %s\n", strerror(errno));
 		return 1;
 	}
 	ret = tgtd_start(&o, &st, conf);
 	conf_free(conf);
-	tgtd_detach_done(&st, ret ? 1 : 0);
+	tgtd_detach_done(&st, ret ? 1 : 0, o.level);
 	if (!ret) {
 		log_info("tgtd %s ready on control port %u", TGTD_VERSION,
 			 o.control_port);
