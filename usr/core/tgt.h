@@ -184,7 +184,8 @@ struct tgt_lld_ops {
  * (either may be NULL when the transport has none).
  * Returns 0, -ENOENT (no such target), -EACCES (ACL), -EEXIST (itn_id in
  * use on this target), -EAGAIN (target offline) or -ENOMEM.
- * Unit attention POWER ON OCCURRED is set for every LU of the new nexus.
+ * Unit attention POWER ON, RESET, OR BUS DEVICE RESET OCCURRED (29/00) is
+ * set for every LU of the new nexus.
  */
 int tgt_nexus_create(const struct tgt_lld_ops *lld, int tid, uint64_t itn_id,
 		     const char *initiator_name, const char *initiator_addr,
