@@ -235,7 +235,7 @@ static int conf_check_iothreads(char *value, struct strbuf *why)
 	if (util_parse_u32_range(value, 0, CONF_IOTHREADS_MAX, &v) == 0)
 		return 0;
 	strbuf_addf(why, "invalid value '%s' (expected 0..%u)", value,
-		 CONF_IOTHREADS_MAX);
+		    CONF_IOTHREADS_MAX);
 	return -EINVAL;
 }
 
@@ -274,12 +274,12 @@ static int conf_check_token(char *value, struct strbuf *why)
 {
 	if (conf_str_has_space(value) || strchr(value, ',')) {
 		strbuf_addf(why, "'%s' must not contain spaces or commas",
-			 value);
+			    value);
 		return -EINVAL;
 	}
 	if (strlen(value) >= TGT_NAME_MAX) {
 		strbuf_addf(why, "longer than %d characters",
-			 TGT_NAME_MAX - 1);
+			    TGT_NAME_MAX - 1);
 		return -EINVAL;
 	}
 	return 0;
@@ -291,7 +291,7 @@ static int conf_check_lld(char *value, struct strbuf *why)
 	for (const char *p = value; *p; p++) {
 		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-') {
 			strbuf_addf(why, "invalid transport name '%s'",
-				 value);
+				    value);
 			return -EINVAL;
 		}
 	}
@@ -305,7 +305,7 @@ static int conf_check_host(char *value, struct strbuf *why)
 	if (util_parse_int_range(value, 0, INT32_MAX, &v) == 0)
 		return 0;
 	strbuf_addf(why, "invalid value '%s' (expected a SCSI host number)",
-		 value);
+		    value);
 	return -EINVAL;
 }
 
@@ -367,10 +367,10 @@ static int conf_list_check(const char *value, bool (*item_ok)(const char *),
 		}
 	}
 	if (ret == -EINVAL)
-		strbuf_addf(why, "empty item in the comma-separated list");
+		strbuf_addstr(why, "empty item in the comma-separated list");
 	else if (ret == -E2BIG)
 		strbuf_addf(why, "an item is longer than %d characters",
-			 CONF_ITEM_MAX - 1);
+			    CONF_ITEM_MAX - 1);
 	return ret;
 }
 
@@ -410,7 +410,7 @@ static int conf_check_bsoflags(char *value, struct strbuf *why)
 	if (conf_list_check(value, conf_bsoflag_valid, 0, why)) {
 		strbuf_reset(why);
 		strbuf_addf(why, "invalid value '%s' (expected a comma-"
-			 "separated list of direct, sync, rdonly)", value);
+			    "separated list of direct, sync, rdonly)", value);
 		return -EINVAL;
 	}
 	while (conf_list_next(&pos, item, sizeof(item)) > 0) {
@@ -561,41 +561,30 @@ static int conf_sec_label_set(struct conf_sec *s, const char *fmt, ...)
 	return 0;
 }
 
-/*
- * Identifies the section kind from its header words; on failure @why
- * says what is wrong.  Keywords are case-insensitive, an account name
- * keeps its case.
- */
-static int conf_sec_identify(struct conf_sec *s, const char *name,
-			     struct strbuf *why)
+/* "[account <user>]": the name keeps its case. */
+static int conf_sec_identify_account(struct conf_sec *s,
+				     const struct conf_word *user,
+				     struct strbuf *why)
 {
-	struct conf_word w[4];
-	size_t n = conf_words_split(name, w, ARRAY_SIZE(w));
+	s->kind = CONF_SEC_ACCOUNT;
+	s->user = strndup(user->p, user->n);
+	if (!s->user)
+		return -ENOMEM;
+	if (conf_check_token(s->user, why))
+		return -EINVAL;
+	return conf_sec_label_set(s, "account %s", s->user);
+}
+
+/* "[target <tid>]" (@n == 2) or "[target <tid> lun <lun>]" (@n == 4). */
+static int conf_sec_identify_target(struct conf_sec *s,
+				    const struct conf_word *w, size_t n,
+				    struct strbuf *why)
+{
 	uint64_t v;
 
-	if (n == 1 && conf_word_is(&w[0], "global")) {
-		s->kind = CONF_SEC_GLOBAL;
-		return conf_sec_label_set(s, "global");
-	}
-	if (n == 2 && conf_word_is(&w[0], "account")) {
-		s->kind = CONF_SEC_ACCOUNT;
-		s->user = strndup(w[1].p, w[1].n);
-		if (!s->user)
-			return -ENOMEM;
-		if (conf_check_token(s->user, why))
-			return -EINVAL;
-		return conf_sec_label_set(s, "account %s", s->user);
-	}
-	if ((n != 2 && n != 4) || !conf_word_is(&w[0], "target") ||
-	    (n == 4 && !conf_word_is(&w[2], "lun"))) {
-		strbuf_addf(why, "unknown section (expected global, "
-			 "account <user>, target <tid> or target <tid> lun "
-			 "<lun>)");
-		return -EINVAL;
-	}
 	if (conf_word_number(&w[1], 1, TGT_TID_MAX, &v)) {
-		strbuf_addf(why, "invalid target id '%.*s' (expected "
-			 "1..%d)", (int)w[1].n, w[1].p, TGT_TID_MAX);
+		strbuf_addf(why, "invalid target id '%.*s' (expected 1..%d)",
+			    (int)w[1].n, w[1].p, TGT_TID_MAX);
 		return -EINVAL;
 	}
 	s->tid = (int)v;
@@ -605,13 +594,38 @@ static int conf_sec_identify(struct conf_sec *s, const char *name,
 	}
 	if (conf_word_number(&w[3], 0, TGT_LUN_MAX, &v)) {
 		strbuf_addf(why, "invalid LUN '%.*s' (expected 0..%d)",
-			 (int)w[3].n, w[3].p, TGT_LUN_MAX);
+			    (int)w[3].n, w[3].p, TGT_LUN_MAX);
 		return -EINVAL;
 	}
 	s->kind = CONF_SEC_LU;
 	s->lun = v;
 	return conf_sec_label_set(s, "target %d lun %" PRIu64, s->tid,
 				  s->lun);
+}
+
+/*
+ * Identifies the section kind from its header words, so that any
+ * spacing and case of the keywords is accepted; on failure @why says
+ * what is wrong.
+ */
+static int conf_sec_identify(struct conf_sec *s, const char *name,
+			     struct strbuf *why)
+{
+	struct conf_word w[4];
+	size_t n = conf_words_split(name, w, ARRAY_SIZE(w));
+
+	if (n == 1 && conf_word_is(&w[0], "global")) {
+		s->kind = CONF_SEC_GLOBAL;
+		return conf_sec_label_set(s, "global");
+	}
+	if (n == 2 && conf_word_is(&w[0], "account"))
+		return conf_sec_identify_account(s, &w[1], why);
+	if ((n == 2 || n == 4) && conf_word_is(&w[0], "target") &&
+	    (n == 2 || conf_word_is(&w[2], "lun")))
+		return conf_sec_identify_target(s, w, n, why);
+	strbuf_addstr(why, "unknown section (expected global, account <user>, "
+		      "target <tid> or target <tid> lun <lun>)");
+	return -EINVAL;
 }
 
 /* Same section twice?  Accounts compare without case: iniparser would
