@@ -374,7 +374,7 @@ static int dev_naa_parse(const char *v, uint8_t *naa, uint8_t *len)
 
 static int dev_set_naa(struct scsi_dev *dev, const char *v)
 {
-	uint8_t naa[DEV_NAA_LEN];
+	uint8_t naa[DEV_NAA_LEN] = { 0 };
 	uint8_t len;
 
 	if (dev_naa_parse(v, naa, &len))
