@@ -328,6 +328,33 @@ START_TEST(test_case)
 }
 END_TEST
 
+/* The sample shipped as ./tgtd.conf (what "make run" serves). */
+START_TEST(test_shipped_sample)
+{
+	struct rec r = { .log = STRBUF_INIT };
+	struct conf *c;
+	char err[1024] = "";
+
+	if (access("tgtd.conf", R_OK) != 0)
+		return;		/* not run from the top of the tree */
+	ck_assert_msg(conf_load("tgtd.conf", &c, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_int_eq(conf_apply(c, rec_exec, &r, err, sizeof(err)), 0);
+	ck_assert_str_eq(strbuf_str(&r.log),
+		"TARGET NEW tid=1 lld=iscsi "
+		"targetname=iqn.2026-11.org.example.tgt:sample\n"
+		"TARGET BIND tid=1 lld=iscsi initiator_address=127.0.0.1\n"
+		"LU NEW tid=1 lun=1 lld=iscsi backing_store=1G bstype=null\n"
+		"LU UPDATE tid=1 lun=1 lld=iscsi name=vendor_id value=TGT\n"
+		"LU UPDATE tid=1 lun=1 lld=iscsi name=product_id "
+		"value=Sample Null Disk\n");
+	ck_assert_uint_eq(conf_global_get(c)->iothreads, 0);
+	ck_assert(conf_global_get(c)->has_iothreads);
+	strbuf_release(&r.log);
+	conf_free(c);
+}
+END_TEST
+
 /* An LU section may come before its target; phases keep dependencies. */
 START_TEST(test_order)
 {
@@ -844,6 +871,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(good, test_comments_whitespace);
 	tcase_add_test(good, test_case);
 	tcase_add_test(good, test_order);
+	tcase_add_test(good, test_shipped_sample);
 	suite_add_tcase(s, good);
 	tcase_add_test(bad, test_unreadable);
 	tcase_add_test(bad, test_syntax_error);
