@@ -209,8 +209,12 @@ static void mgmt_client_exec(struct mgmt_client *c)
 	mgmt_client_respond(c, ret);
 }
 
-/* The prefix is in: check it and size the request buffer. */
-static void mgmt_client_prefix_done(struct mgmt_client *c)
+/*
+ * The prefix is in: check it and size the request buffer.  Returns 0 to
+ * go on reading the body, -1 when the client was answered (and may be
+ * gone already).
+ */
+static int mgmt_client_prefix_done(struct mgmt_client *c)
 {
 	char err[256];
 	size_t total;
@@ -218,15 +222,16 @@ static void mgmt_client_prefix_done(struct mgmt_client *c)
 	if (mgmt_req_prefix_check(c->prefix, sizeof(c->prefix), &total, err,
 				  sizeof(err))) {
 		mgmt_client_reject(c, TGTADM_PROTOCOL, err);
-		return;
+		return -1;
 	}
 	c->req = malloc(total);
 	if (!c->req) {
 		mgmt_client_reject(c, TGTADM_NOMEM, "out of memory");
-		return;
+		return -1;
 	}
 	memcpy(c->req, c->prefix, sizeof(c->prefix));
 	c->need = total;
+	return 0;
 }
 
 /*
@@ -263,8 +268,7 @@ static void mgmt_client_on_read(struct mgmt_client *c)
 				 "%zu", c->got, c->need);
 		mgmt_client_close(c);
 	} else if (!c->req) {
-		mgmt_client_prefix_done(c);
-		if (!c->writing)
+		if (mgmt_client_prefix_done(c) == 0)
 			mgmt_client_on_read(c);	/* the body may be there */
 	} else {
 		mgmt_client_exec(c);
