@@ -206,6 +206,23 @@ static void mgmt_account_msg_add(const struct mgmt_req *req, int code,
 		strbuf_addf(out, "account '%s' does not exist", req->user);
 }
 
+/* Messages about the request's object: "logical unit 2 of target 1 ...". */
+static void mgmt_obj_msg_add(const struct mgmt_req *req, int code, int err,
+			     struct strbuf *out)
+{
+	mgmt_obj_add(req, out);
+	if (code == TGTADM_NO_LUN)
+		strbuf_addstr(out, " does not exist");
+	else if (code == TGTADM_LUN_EXIST)
+		strbuf_addstr(out, " already exists");
+	else if (code == TGTADM_TARGET_ACTIVE || code == TGTADM_LUN_ACTIVE)
+		strbuf_addstr(out, " is in use (sessions, logical units or "
+			      "commands); use --force to delete it anyway");
+	else
+		strbuf_addf(out, ": %s (%s)", mgmt_err_str(code),
+			    strerror(-err));
+}
+
 /* Default message for @code when the caller has no better detail. */
 static void mgmt_code_msg_add(const struct mgmt_req *req, int code, int err,
 			      struct strbuf *out)
@@ -241,19 +258,9 @@ static void mgmt_code_msg_add(const struct mgmt_req *req, int code, int err,
 		mgmt_lld_list_add(out);
 		return;
 	default:
-		break;
+		mgmt_obj_msg_add(req, code, err, out);
+		return;
 	}
-	mgmt_obj_add(req, out);
-	if (code == TGTADM_NO_LUN)
-		strbuf_addstr(out, " does not exist");
-	else if (code == TGTADM_LUN_EXIST)
-		strbuf_addstr(out, " already exists");
-	else if (code == TGTADM_TARGET_ACTIVE || code == TGTADM_LUN_ACTIVE)
-		strbuf_addstr(out, " is in use (sessions, logical units or "
-			      "commands); use --force to delete it anyway");
-	else
-		strbuf_addf(out, ": %s (%s)", mgmt_err_str(code),
-			    strerror(-err));
 }
 
 /*
