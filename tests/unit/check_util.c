@@ -111,6 +111,24 @@ START_TEST(test_strbuf)
 }
 END_TEST
 
+START_TEST(test_strbuf_ini_quoting)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_add_ini(&sb, "k", "plain value");
+	strbuf_add_ini(&sb, "k", "semi;colon");
+	strbuf_add_ini(&sb, "k", "has\"dq#");
+	strbuf_add_ini(&sb, "k", " lead");
+	strbuf_add_ini(&sb, "k", "");
+	ck_assert_str_eq(sb.buf, "k = plain value\n"
+				 "k = \"semi;colon\"\n"
+				 "k = 'has\"dq#'\n"
+				 "k = \" lead\"\n"
+				 "k = \n");
+	strbuf_release(&sb);
+}
+END_TEST
+
 /* ---- event loop ---- */
 
 struct ev_probe {
@@ -256,6 +274,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_byte_order);
 	tcase_add_test(tc, test_strscpy_pad);
 	tcase_add_test(tc, test_strbuf);
+	tcase_add_test(tc, test_strbuf_ini_quoting);
 	suite_add_tcase(s, tc);
 	tcase_add_test(ev, test_evloop_post_fifo);
 	tcase_add_test(ev, test_evloop_timers_order);

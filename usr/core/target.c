@@ -447,8 +447,10 @@ int tgt_account_create(const char *user, const char *password)
 	struct tgt_account *a;
 	int ret = 0;
 
+	/* A password holding both quote characters cannot be dumped. */
 	if (!user || !password || !target_name_valid(user, TGT_NAME_MAX) ||
-	    !*password || strlen(password) >= TGT_NAME_MAX)
+	    !*password || strlen(password) >= TGT_NAME_MAX ||
+	    (strchr(password, '"') && strchr(password, '\'')))
 		return -EINVAL;
 	a = calloc(1, sizeof(*a));
 	if (!a)
@@ -793,9 +795,10 @@ void tgt_config_dump(struct strbuf *out)
 		    "[global]\nlog_level = %s\n",
 		    log_level_name(log_level_get()));
 	pthread_rwlock_rdlock(&core_lock);
-	list_for_each_entry(a, &core_accounts, node)
-		strbuf_addf(out, "\n[account %s]\npassword = %s\n", a->user,
-			    a->password);
+	list_for_each_entry(a, &core_accounts, node) {
+		strbuf_addf(out, "\n[account %s]\n", a->user);
+		strbuf_add_ini(out, "password", a->password);
+	}
 	list_for_each_entry(t, &core_targets, node)
 		dump_target(t, out);
 	pthread_rwlock_unlock(&core_lock);

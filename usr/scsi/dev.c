@@ -454,7 +454,7 @@ static void dev_dump_str(struct strbuf *out, const char *key,
 			 const char *val, const char *def)
 {
 	if (strcmp(val, def) != 0)
-		strbuf_addf(out, "%s = %s\n", key, val);
+		strbuf_add_ini(out, key, val);
 }
 
 static void dev_dump_vendor(struct scsi_dev *dev, struct strbuf *out)
@@ -584,7 +584,7 @@ static void dev_dump_spec(struct scsi_dev *dev, struct strbuf *out)
 		strbuf_addf(out, "device_type = %s\n", dev->type->name);
 		return;
 	}
-	strbuf_addf(out, "backing_store = %s\n", dev->path);
+	strbuf_add_ini(out, "backing_store", dev->path);
 	if (strcmp(dev->bstype, DEV_DEFAULT_BSTYPE) != 0)
 		strbuf_addf(out, "bstype = %s\n", dev->bstype);
 	if (dev->bsoflags & (SCSI_BSO_DIRECT | SCSI_BSO_SYNC)) {

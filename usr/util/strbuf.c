@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include "strbuf.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,32 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	sb->len += (size_t)n;
+}
+
+static bool strbuf_ini_needs_quotes(const char *v)
+{
+	size_t len = strlen(v);
+
+	if (len == 0)
+		return false;
+	if (isspace((unsigned char)v[0]) || isspace((unsigned char)v[len - 1]))
+		return true;
+	if (v[0] == '"' || v[0] == '\'')
+		return true;
+	return strpbrk(v, ";#") != NULL;
+}
+
+void strbuf_add_ini(struct strbuf *sb, const char *key, const char *value)
+{
+	if (!strbuf_ini_needs_quotes(value))
+		strbuf_addf(sb, "%s = %s\n", key, value);
+	else if (!strchr(value, '"'))
+		strbuf_addf(sb, "%s = \"%s\"\n", key, value);
+	else if (!strchr(value, '\''))
+		strbuf_addf(sb, "%s = '%s'\n", key, value);
+	else
+		strbuf_addf(sb, "%s = \"%.*s\"\n", key,
+			    (int)strcspn(value, "\""), value);
 }
 
 const char *strbuf_str(const struct strbuf *sb)

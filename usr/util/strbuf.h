@@ -26,6 +26,14 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * Appends "key = value\n" in tgtd.conf (INI) syntax, quoting @value when
+ * it holds a comment character (; or #), starts or ends with white space
+ * or starts with a quote, so iniparser reads back exactly @value.  A value
+ * containing both quote characters cannot be represented and is written
+ * double-quoted up to its first '"' (callers reject such values earlier).
+ */
+void strbuf_add_ini(struct strbuf *sb, const char *key, const char *value);
 /* Returns the text (never NULL, "" when empty). */
 const char *strbuf_str(const struct strbuf *sb);
 
