@@ -8,9 +8,10 @@
  * Model: one request, one response, then the server closes.
  *
  * Byte order: every multi-byte integer is LITTLE-ENDIAN on the wire.
- * Codecs read and write fields with the get_le and put_le helpers at the offsets of the
- * structs below; the structs document the layout and are never overlaid
- * on a buffer (no alignment or padding assumptions).
+ * Codecs read and write each field with little-endian helpers at the
+ * offsets of the structs below; the structs document the layout and are
+ * never overlaid on a buffer (no alignment or padding assumptions).
+ * Signed fields (tid, host) are two's complement.
  *
  * Both messages start with the same 12-byte prefix {magic, version,
  * hdr_len, total_len}, so a reader can check the magic, the version and
