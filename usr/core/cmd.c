@@ -33,6 +33,7 @@ struct tgt_cmd *tgt_cmd_alloc(struct tgt_nexus *n, size_t lld_priv_size)
 	list_init(&cmd->task_node);
 	list_init(&cmd->nexus_node);
 	atomic_fetch_add(&n->refs, 1);
+	atomic_fetch_add(&core_live_objs, 1);
 	return cmd;
 }
 
@@ -59,6 +60,7 @@ void tgt_cmd_free(struct tgt_cmd *cmd)
 	free(cmd->buf);
 	nexus_put(cmd->nexus);
 	free(cmd);
+	atomic_fetch_sub(&core_live_objs, 1);
 }
 
 /*

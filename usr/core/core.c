@@ -19,7 +19,10 @@
 #define CORE_MAX_LOOPS	64
 #define CORE_MAX_LLDS	8
 
+#define CORE_DRAIN_MS	30000
+
 pthread_rwlock_t core_lock = PTHREAD_RWLOCK_INITIALIZER;
+atomic_int core_live_objs;
 struct list_head core_targets = LIST_HEAD_INIT(core_targets);
 
 static struct evloop *core_loops[CORE_MAX_LOOPS];
@@ -69,13 +72,33 @@ stop_loops:
 	return ret;
 }
 
+/*
+ * Backing stores may still complete commands that transports aborted on
+ * shutdown; their completions post to the loops, so the loops keep running
+ * until every command and TMF has been freed (bounded).
+ */
+static int core_drain(void)
+{
+	for (int ms = 0; ms < CORE_DRAIN_MS; ms += 10) {
+		if (atomic_load(&core_live_objs) == 0)
+			return 0;
+		usleep(10000);
+	}
+	log_err("%d command(s) still in flight after %d ms; leaving the I/O "
+		"loops allocated", atomic_load(&core_live_objs), CORE_DRAIN_MS);
+	return -EBUSY;
+}
+
 void tgt_core_exit(void)
 {
+	bool drained = core_drain() == 0;
+
 	for (unsigned i = 0; i < core_nr_loops; i++)
 		evloop_stop(core_loops[i]);
 	for (unsigned i = 0; i < core_nr_loops; i++) {
 		evloop_thread_join(core_loops[i]);
-		evloop_destroy(core_loops[i]);
+		if (drained)
+			evloop_destroy(core_loops[i]);
 		core_loops[i] = NULL;
 	}
 	core_nr_loops = 0;

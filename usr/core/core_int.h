@@ -97,6 +97,8 @@ struct tgt_nexus {
 };
 
 extern pthread_rwlock_t core_lock;
+/* Commands and TMFs allocated and not yet freed, for the shutdown drain. */
+extern atomic_int core_live_objs;
 extern struct list_head core_targets;
 
 /* core.c */

@@ -221,16 +221,16 @@ int tgt_target_update(int tid, const char *key, const char *value)
 	struct tgt_target *t;
 	int ret = 0;
 
-	if (strcasecmp(key, "state") != 0)
-		return -EOPNOTSUPP;
-	if (strcmp(value, "ready") != 0 && strcmp(value, "offline") != 0)
-		return -EINVAL;
 	pthread_rwlock_wrlock(&core_lock);
 	t = core_target_lookup(tid);
-	if (t)
-		t->offline = strcmp(value, "offline") == 0;
-	else
+	if (!t)
 		ret = -ENOENT;
+	else if (strcasecmp(key, "state") != 0)
+		ret = -EOPNOTSUPP;
+	else if (strcmp(value, "ready") != 0 && strcmp(value, "offline") != 0)
+		ret = -EINVAL;
+	else
+		t->offline = strcmp(value, "offline") == 0;
 	pthread_rwlock_unlock(&core_lock);
 	return ret;
 }

@@ -35,7 +35,8 @@ enum tgt_acl_kind {
 
 /* Creates @nr_loops I/O loops (0: one per core) and starts them. */
 int tgt_core_init(unsigned nr_loops);
-/* Stops the loops after failing what is still queued. */
+/* Waits (bounded) for commands and TMFs in flight to be freed, then
+ * stops and frees the loops. */
 void tgt_core_exit(void);
 int tgt_lld_register(const struct tgt_lld_ops *ops);
 const struct tgt_lld_ops *tgt_lld_find(const char *name);

@@ -161,7 +161,9 @@ struct tgt_lld_ops {
 	/*
 	 * Ask the transport to tear a nexus down (target deleted with
 	 * --force, ACL changed): it closes its side and calls
-	 * tgt_nexus_destroy() on the nexus's loop.  Called on any thread.
+	 * tgt_nexus_destroy() on the nexus's loop.  Called on the
+	 * management thread with the core's target lock held: the hook must
+	 * only post work to the nexus's loop, never call into the core.
 	 */
 	void (*nexus_kill)(struct tgt_nexus *n, void *lld_nexus_priv);
 	/* Append transport details of a nexus to a show listing. */

@@ -27,6 +27,7 @@ struct tgt_tmf *tgt_tmf_alloc(struct tgt_nexus *n, size_t lld_priv_size)
 	tmf->nexus = n;
 	tmf->loop = n->loop;
 	atomic_fetch_add(&n->refs, 1);
+	atomic_fetch_add(&core_live_objs, 1);
 	return tmf;
 }
 
@@ -36,6 +37,7 @@ void tgt_tmf_free(struct tgt_tmf *tmf)
 		return;
 	nexus_put(tmf->nexus);
 	free(tmf);
+	atomic_fetch_sub(&core_live_objs, 1);
 }
 
 static void tmf_done_work(void *arg)

@@ -240,6 +240,16 @@ static void mgmt_code_msg_add(const struct mgmt_req *req, int code, int err,
 	case TGTADM_BINDING_EXIST:
 		mgmt_account_msg_add(req, code, out);
 		return;
+	case TGTADM_BAD_VALUE:
+		if (req->mode == MGMT_MODE_ACCOUNT && req->op == MGMT_OP_NEW) {
+			strbuf_addf(out, "invalid account '%s': the user must "
+				    "be printable without spaces, the password "
+				    "non-empty, shorter than 224 bytes and not "
+				    "holding both quote characters", req->user);
+			return;
+		}
+		mgmt_obj_msg_add(req, code, err, out);
+		return;
 	case TGTADM_ACL_NOEXIST:
 	case TGTADM_ACL_EXIST:
 		strbuf_addf(out, "target %d %s access rule for %s '%s'",
