@@ -3,7 +3,8 @@
 # Runs every tests/func/test_*.sh against the binaries in $BUILD (default
 # build).  Each test's output and tgtd logs go to tests/out/<test>/; the
 # tgtd logs of a failing test are printed.  The last line is
-# "N passed, N failed"; the exit status is non-zero if any test failed.
+# "N passed, N failed" counting cases (each test's "# N ok, M failed"
+# summary; a test that dies without one counts as one failure); the status is non-zero if any test failed.
 # A sanitizer report in a tgtd log (SANITIZE builds) fails the test too.
 # FUNC_TIMEOUT bounds one test (seconds, default 300).
 set -u
@@ -43,11 +44,17 @@ for t in "$here"/test_*.sh; do
 		echo "$name: sanitizer report in the tgtd log above"
 		rc=1
 	fi
+	summary=$(grep -E '^# [0-9]+ ok, [0-9]+ failed$' "$dir/output.log" | tail -n 1)
+	if [ -n "$summary" ]; then
+		read -r _ ok _ bad _ <<<"$summary"
+		pass=$((pass + ok))
+		fail=$((fail + bad))
+	fi
 	if [ "$rc" -eq 0 ]; then
-		pass=$((pass + 1))
+		[ -n "$summary" ] || pass=$((pass + 1))
 		continue
 	fi
-	fail=$((fail + 1))
+	[ -n "$summary" ] && [ "$bad" -gt 0 ] || fail=$((fail + 1))
 	[ "$rc" -eq 124 ] && echo "$name: timed out after ${FUNC_TIMEOUT:-300} s"
 	echo "FAILED: $name (exit $rc); logs in $dir"
 	for log in "$dir"/tgtd.*.log; do
