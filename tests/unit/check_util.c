@@ -3,6 +3,7 @@
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -263,6 +264,65 @@ START_TEST(test_evloop_fd)
 }
 END_TEST
 
+/*
+ * Cross-thread posts race with the loop draining its doorbell; a lost
+ * wake-up leaves work queued forever, which this test turns into a
+ * failure (bounded wait) instead of a hang.
+ */
+#define STRESS_THREADS	3
+#define STRESS_POSTS	100000
+
+struct stress {
+	struct evloop *loop;
+	struct evloop_work *works;
+	atomic_int ran;
+};
+
+static void stress_work(void *arg)
+{
+	atomic_fetch_add(&((struct stress *)arg)->ran, 1);
+}
+
+static void *stress_poster(void *arg)
+{
+	struct stress *s = arg;
+	static atomic_int next;
+	int base = atomic_fetch_add(&next, 1) * STRESS_POSTS;
+
+	for (int i = 0; i < STRESS_POSTS; i++) {
+		evloop_work_init(&s->works[base + i], stress_work, s);
+		evloop_post(s->loop, &s->works[base + i]);
+		if ((i & 1023) == 0)
+			usleep(10);
+	}
+	return NULL;
+}
+
+START_TEST(test_evloop_post_stress)
+{
+	struct stress s = { 0 };
+	pthread_t th[STRESS_THREADS];
+	int total = STRESS_THREADS * STRESS_POSTS;
+
+	s.works = calloc((size_t)total, sizeof(*s.works));
+	ck_assert_ptr_nonnull(s.works);
+	ck_assert_int_eq(evloop_create("t", &s.loop), 0);
+	ck_assert_int_eq(evloop_thread_start(s.loop), 0);
+	for (int i = 0; i < STRESS_THREADS; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, stress_poster,
+						&s), 0);
+	for (int i = 0; i < STRESS_THREADS; i++)
+		pthread_join(th[i], NULL);
+	for (int ms = 0; ms < 10000 && atomic_load(&s.ran) < total; ms++)
+		usleep(1000);
+	ck_assert_int_eq(atomic_load(&s.ran), total);
+	evloop_stop(s.loop);
+	evloop_thread_join(s.loop);
+	evloop_destroy(s.loop);
+	free(s.works);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -279,6 +339,7 @@ static Suite *util_suite(void)
 	tcase_add_test(ev, test_evloop_post_fifo);
 	tcase_add_test(ev, test_evloop_timers_order);
 	tcase_add_test(ev, test_evloop_fd);
+	tcase_add_test(ev, test_evloop_post_stress);
 	suite_add_tcase(s, ev);
 	return s;
 }

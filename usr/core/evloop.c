@@ -246,18 +246,23 @@ static void evloop_batch_run(struct list_head *batch)
 	}
 }
 
-/* Runs what other threads posted before this call. */
+/*
+ * Runs what other threads posted before this call.  The doorbell is
+ * drained before the queue is taken: a post that lands after the drain
+ * either is in this batch or rings again; draining after the splice could
+ * swallow the ring of a post the batch does not hold (a lost wake-up).
+ */
 static void evloop_posted_run(struct evloop *loop)
 {
 	struct list_head batch;
 	uint64_t v;
 
+	if (read(loop->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		log_err("%s: doorbell read: %m", loop->name);
 	pthread_mutex_lock(&loop->post_lock);
 	evloop_list_splice(&loop->posted, &batch);
 	loop->wake_pending = false;
 	pthread_mutex_unlock(&loop->post_lock);
-	if (read(loop->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		log_err("%s: doorbell read: %m", loop->name);
 	evloop_batch_run(&batch);
 }
 
