@@ -3,8 +3,9 @@
  * tgtd: the target daemon.  Start-up order matters:
  *   1. parse options and tgtd.conf (bad input stops here, nothing started);
  *   2. claim the control port (refuses a second tgtd on the same port);
- *   3. start the I/O loops and the transports;
- *   4. apply tgtd.conf through the same path as tgtadm requests;
+ *   3. start the I/O loops and register the transports;
+ *   4. apply tgtd.conf through the same path as tgtadm requests, then
+ *      start the transports (bindings exist before nexuses arrive);
  *   5. detach (daemon mode) only once all of that worked, so the exit
  *      status of "tgtd" tells whether it is serving;
  *   6. run the management loop on the main thread until SIGTERM/SIGINT.
@@ -305,13 +306,26 @@ static int tgtd_signals_setup(struct tgtd_state *st)
 			     tgtd_signal_cb, st);
 }
 
-static int tgtd_llds_start(const struct tgtd_opts *o)
+static int tgtd_llds_register(void)
 {
 	for (size_t i = 0; tgtd_llds[i]; i++) {
 		int ret = tgt_lld_register(tgtd_llds[i]);
 
-		if (!ret && tgtd_llds[i]->init)
-			ret = tgtd_llds[i]->init(o->lld_opts[i]);
+		if (ret) {
+			log_err("transport %s: %s", tgtd_llds[i]->name,
+				strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int tgtd_llds_start(const struct tgtd_opts *o)
+{
+	for (size_t i = 0; tgtd_llds[i]; i++) {
+		int ret = tgtd_llds[i]->init ?
+			  tgtd_llds[i]->init(o->lld_opts[i]) : 0;
+
 		if (ret) {
 			log_err("transport %s: %s", tgtd_llds[i]->name,
 				strerror(-ret));
@@ -357,10 +371,14 @@ static int tgtd_start(struct tgtd_opts *o, struct tgtd_state *st,
 		log_err("cannot start I/O threads: %s", strerror(-ret));
 		return ret;
 	}
-	ret = tgtd_llds_start(o);
-	if (ret)
-		return ret;
-	return tgtd_conf_apply(conf);
+	/* Bindings from tgtd.conf exist before a transport starts taking
+	 * nexuses (the kernel replays its nexuses on registration). */
+	ret = tgtd_llds_register();
+	if (!ret)
+		ret = tgtd_conf_apply(conf);
+	if (!ret)
+		ret = tgtd_llds_start(o);
+	return ret;
 }
 
 int main(int argc, char **argv)

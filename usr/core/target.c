@@ -761,8 +761,22 @@ static void dump_list(struct strbuf *out, const char *key,
 		strbuf_addstr(out, "\n");
 }
 
+struct dump_target_arg {
+	int tid;
+	struct strbuf *out;
+};
+
+static void dump_target_lld(const struct tgt_lld_ops *ops, void *arg)
+{
+	struct dump_target_arg *a = arg;
+
+	if (ops->target_dump)
+		ops->target_dump(a->tid, a->out);
+}
+
 static void dump_target(struct tgt_target *t, struct strbuf *out)
 {
+	struct dump_target_arg arg = { t->tid, out };
 	struct tgt_lu *lu;
 
 	strbuf_addf(out, "\n[target %d]\nname = %s\nlld = %s\n", t->tid,
@@ -773,6 +787,7 @@ static void dump_target(struct tgt_target *t, struct strbuf *out)
 	dump_list(out, "initiator_name = ", t, TGT_ACL_NAME, false);
 	dump_list(out, "incoming_user = ", t, -1, false);
 	dump_list(out, "outgoing_user = ", t, -1, true);
+	tgt_lld_for_each(dump_target_lld, &arg);
 	list_for_each_entry(lu, &t->lus, node) {
 		strbuf_addf(out, "\n[target %d lun %llu]\n", t->tid,
 			    (unsigned long long)lu->lun);

@@ -150,7 +150,11 @@ struct tgt_tmf {
  */
 struct tgt_lld_ops {
 	const char *name;		/* the --lld name: "iscsi", "kernel" */
-	/* Start with the "--<name> key=value,..." string (may be NULL). */
+	/*
+	 * Start with the "--<name> key=value,..." string (may be NULL).
+	 * tgtd registers every transport, applies tgtd.conf (which may call
+	 * ->mgmt, e.g. to bind kernel hosts), and only then calls init.
+	 */
 	int (*init)(const char *opts);
 	/* Drop all nexuses and stop; called on shutdown from the main thread. */
 	void (*exit)(void);
@@ -176,6 +180,10 @@ struct tgt_lld_ops {
 	int (*mgmt)(const struct mgmt_req *req, struct strbuf *out);
 	/* Append tgtd.conf text that recreates transport state (dump). */
 	void (*dump)(struct strbuf *out);
+	/* Append "key = value" lines for [target @tid] (dump), e.g. the
+	 * kernel transport's "kernel_host = H".  Called under the core's
+	 * target lock: must not call into the core. */
+	void (*target_dump)(int tid, struct strbuf *out);
 };
 
 /* --- nexus --- */
