@@ -367,23 +367,10 @@ static int mgmt_params_walk(const struct mgmt_req *req, char *list,
 	}
 }
 
-/* Checks the syntax of --params; TGTADM_SUCCESS when absent. */
-static int mgmt_params_check(const struct mgmt_req *req, struct strbuf *out)
-{
-	char *list;
-	int ret;
-
-	if (!req->params)
-		return TGTADM_SUCCESS;
-	list = strdup(req->params);
-	if (!list)
-		return TGTADM_NOMEM;
-	ret = mgmt_params_walk(req, list, NULL, out);
-	free(list);
-	return ret;
-}
-
-/* Applies every item of --params with @fn, after checking them all. */
+/*
+ * Applies every item of --params with @fn, after checking them all; with
+ * @fn NULL it only checks the syntax.  TGTADM_SUCCESS when absent.
+ */
 static int mgmt_params_apply(const struct mgmt_req *req, mgmt_kv_fn fn,
 			     struct strbuf *out)
 {
@@ -396,7 +383,7 @@ static int mgmt_params_apply(const struct mgmt_req *req, mgmt_kv_fn fn,
 	if (!list)
 		return TGTADM_NOMEM;
 	ret = mgmt_params_walk(req, list, NULL, out);
-	if (!ret)
+	if (!ret && fn)
 		ret = mgmt_params_walk(req, list, fn, out);
 	free(list);
 	return ret;
@@ -417,7 +404,7 @@ static int mgmt_kv_update(const struct mgmt_req *req, mgmt_kv_fn fn,
 			    "--mode %s --op update", mgmt_mode_name(req->mode));
 		return TGTADM_INVALID_REQUEST;
 	}
-	ret = mgmt_params_check(req, out);
+	ret = mgmt_params_apply(req, NULL, out);
 	if (ret)
 		return ret;
 	if (req->name) {
@@ -653,7 +640,7 @@ static int mgmt_lu_new(const struct mgmt_req *req, struct strbuf *out)
 		if (ret)
 			return ret;
 	}
-	ret = mgmt_params_check(req, out);
+	ret = mgmt_params_apply(req, NULL, out);
 	if (ret)
 		return ret;
 	ret = mgmt_lu_create(req, &spec, out);

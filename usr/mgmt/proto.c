@@ -165,9 +165,7 @@ int mgmt_op_parse(const char *s)
 	return -EINVAL;
 }
 
-/* Formats the reason of a codec failure and returns @ret. */
-__attribute__((format(printf, 4, 5)))
-static int mgmt_fail(int ret, char *err, size_t errlen, const char *fmt, ...)
+int mgmt_fail(int ret, char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 

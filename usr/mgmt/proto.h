@@ -81,4 +81,8 @@ const char *mgmt_rundir(void);
 int mgmt_path_format(char *buf, size_t len, unsigned port,
 		     const char *suffix);
 
+/* Formats a failure reason into @err (if any) and returns @ret. */
+int mgmt_fail(int ret, char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,20 +53,6 @@ static struct {
 	.lock_fd = -1,
 	.clients = LIST_HEAD_INIT(mgmt_srv.clients),
 };
-
-__attribute__((format(printf, 4, 5)))
-static int mgmt_srv_fail(int ret, char *err, size_t errlen,
-			 const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 /* ---- clients ---- */
 
@@ -357,7 +342,7 @@ static int mgmt_rundir_make(char *err, size_t errlen)
 	const char *dir = mgmt_rundir();
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return mgmt_srv_fail(-errno, err, errlen, "cannot create %s: %s",
+		return mgmt_fail(-errno, err, errlen, "cannot create %s: %s",
 				     dir, strerror(errno));
 	return 0;
 }
@@ -394,20 +379,20 @@ static int mgmt_lock_take(unsigned port, char *err, size_t errlen)
 	int fd, ret;
 
 	if (mgmt_path_format(path, sizeof(path), port, "lock"))
-		return mgmt_srv_fail(-ENAMETOOLONG, err, errlen,
+		return mgmt_fail(-ENAMETOOLONG, err, errlen,
 				     "lock file path too long");
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return mgmt_srv_fail(-errno, err, errlen, "cannot open %s: %s",
+		return mgmt_fail(-errno, err, errlen, "cannot open %s: %s",
 				     path, strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		ret = errno == EWOULDBLOCK ? -EADDRINUSE : -errno;
 		if (ret == -EADDRINUSE)
-			mgmt_srv_fail(ret, err, errlen, "tgtd already running "
+			mgmt_fail(ret, err, errlen, "tgtd already running "
 				      "on control port %u (pid %ld)", port,
 				      mgmt_lock_owner(fd));
 		else
-			mgmt_srv_fail(ret, err, errlen, "cannot lock %s: %s",
+			mgmt_fail(ret, err, errlen, "cannot lock %s: %s",
 				      path, strerror(-ret));
 		close(fd);
 		return ret;
@@ -415,7 +400,7 @@ static int mgmt_lock_take(unsigned port, char *err, size_t errlen)
 	ret = mgmt_lock_write_pid(fd);
 	if (ret) {
 		close(fd);
-		return mgmt_srv_fail(ret, err, errlen, "cannot write %s: %s",
+		return mgmt_fail(ret, err, errlen, "cannot write %s: %s",
 				     path, strerror(-ret));
 	}
 	mgmt_srv.lock_fd = fd;
@@ -443,11 +428,11 @@ static int mgmt_sock_open(char *err, size_t errlen)
 
 	memcpy(addr.sun_path, path, strlen(path) + 1);
 	if (unlink(path) < 0 && errno != ENOENT)
-		return mgmt_srv_fail(-errno, err, errlen, "cannot remove %s: %s",
+		return mgmt_fail(-errno, err, errlen, "cannot remove %s: %s",
 				     path, strerror(errno));
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return mgmt_srv_fail(-errno, err, errlen, "socket: %s",
+		return mgmt_fail(-errno, err, errlen, "socket: %s",
 				     strerror(errno));
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		goto close_sock;
@@ -459,12 +444,12 @@ unlink_sock:
 	ret = -errno;
 	unlink(path);
 	close(fd);
-	return mgmt_srv_fail(ret, err, errlen, "cannot listen on %s: %s",
+	return mgmt_fail(ret, err, errlen, "cannot listen on %s: %s",
 			     path, strerror(-ret));
 close_sock:
 	ret = -errno;
 	close(fd);
-	return mgmt_srv_fail(ret, err, errlen, "cannot bind %s: %s", path,
+	return mgmt_fail(ret, err, errlen, "cannot bind %s: %s", path,
 			     strerror(-ret));
 }
 
@@ -474,11 +459,11 @@ int mgmt_server_start(struct evloop *loop, unsigned control_port, char *err,
 	int fd, ret;
 
 	if (mgmt_srv.listen_fd >= 0)
-		return mgmt_srv_fail(-EALREADY, err, errlen,
+		return mgmt_fail(-EALREADY, err, errlen,
 				     "control socket already open");
 	if (mgmt_path_format(mgmt_srv.sock_path, sizeof(mgmt_srv.sock_path),
 			     control_port, "sock"))
-		return mgmt_srv_fail(-ENAMETOOLONG, err, errlen,
+		return mgmt_fail(-ENAMETOOLONG, err, errlen,
 				     "control socket path too long (max %zu "
 				     "bytes): %s/tgtd.%u.sock",
 				     sizeof(mgmt_srv.sock_path) - 1,
@@ -496,7 +481,7 @@ int mgmt_server_start(struct evloop *loop, unsigned control_port, char *err,
 	}
 	ret = evloop_fd_add(loop, fd, EPOLLIN, mgmt_listen_cb, NULL);
 	if (ret) {
-		mgmt_srv_fail(ret, err, errlen, "cannot watch %s: %s",
+		mgmt_fail(ret, err, errlen, "cannot watch %s: %s",
 			      mgmt_srv.sock_path, strerror(-ret));
 		goto close_sock;
 	}

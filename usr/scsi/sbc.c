@@ -308,6 +308,30 @@ static void sbc_rw_done(struct bs_io *io, ssize_t res)
 }
 
 /*
+ * Fits the CDB's transfer into the command's buffer and points the
+ * command's iovec at it.  Returns the byte count, or 0 when the command
+ * has already been completed (nothing to move, or a setup failure).
+ */
+static size_t sbc_xfer_prepare(struct scsi_dev *dev, struct tgt_cmd *cmd,
+			       const struct sbc_cdb *c, bool write)
+{
+	size_t len = sbc_xfer_fit(dev, cmd,
+				  (uint64_t)c->nblocks << dev->block_shift);
+	int ret;
+
+	if (len == 0) {
+		scsi_cmd_done(cmd);
+		return 0;
+	}
+	ret = sbc_iov_setup(cmd, len);
+	if (ret) {
+		sbc_fail_errno(cmd, ret, write);
+		return 0;
+	}
+	return len;
+}
+
+/*
  * Reads and writes: no copy, the command's own buffer goes to the store.
  * A write is FUA when the CDB says so or the write cache is off.
  */
@@ -323,16 +347,9 @@ static void sbc_rw(struct scsi_dev *dev, struct tgt_cmd *cmd, bool write)
 	if (!sbc_b1_check(cmd, &c) ||
 	    !sbc_range_check(dev, cmd, c.lba, c.nblocks))
 		return;
-	len = sbc_xfer_fit(dev, cmd, (uint64_t)c.nblocks << dev->block_shift);
-	if (len == 0) {
-		scsi_cmd_done(cmd);
+	len = sbc_xfer_prepare(dev, cmd, &c, write);
+	if (len == 0)
 		return;
-	}
-	ret = sbc_iov_setup(cmd, len);
-	if (ret) {
-		sbc_fail_errno(cmd, ret, write);
-		return;
-	}
 	fua = write && ((c.b1 & SBC_B1_FUA) || sbc_write_through(dev));
 	sbc_io_prep(cmd, c.lba << dev->block_shift, len,
 		    fua ? BS_IO_FUA : 0, sbc_rw_done);
@@ -589,16 +606,9 @@ void sbc_write_verify(struct scsi_dev *dev, struct tgt_cmd *cmd)
 		sbc_fail_field(cmd, 1, 2);
 		return;
 	}
-	len = sbc_xfer_fit(dev, cmd, (uint64_t)c.nblocks << dev->block_shift);
-	if (len == 0) {
-		scsi_cmd_done(cmd);
+	len = sbc_xfer_prepare(dev, cmd, &c, true);
+	if (len == 0)
 		return;
-	}
-	ret = sbc_iov_setup(cmd, len);
-	if (ret) {
-		sbc_fail_errno(cmd, ret, true);
-		return;
-	}
 	ctx->stage = bytchk;		/* for sbc_write_verify_done */
 	ctx->lba = c.lba;
 	sbc_io_prep(cmd, c.lba << dev->block_shift, len, BS_IO_FUA,
