@@ -517,6 +517,36 @@ START_TEST(test_nexus_destroy_aborts_running)
 }
 END_TEST
 
+START_TEST(test_aborted_held_write_not_executed)
+{
+	char *path = th_tmpfile(1 << 20);
+	uint8_t w10[10] = { WRITE_10, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	uint8_t r10[10] = { READ_10, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	uint8_t data[512], back[512], zero[512] = { 0 };
+	struct th_nexus *n;
+	struct th_cmd *w;
+
+	th_init();
+	ck_assert_int_eq(th_lu_add(1, "rdwr", path, 512), 0);
+	n = th_nexus_new(1);
+	th_ua_clear(n, 1);
+	ck_assert_int_eq(th_lu_param(1, "delay_ms", "300"), 0);
+	memset(data, 0xaa, sizeof(data));
+	w = th_cmd_start(n, 1, w10, sizeof(w10), TGT_DATA_WRITE, data,
+			 sizeof(data), 9, TGT_TASK_SIMPLE);
+	ck_assert_int_eq(th_tmf(n, TGT_TMF_ABORT_TASK, 1, 9), TGT_TMF_COMPLETE);
+	ck_assert_int_eq(th_cmd_wait(w, NULL), SAM_STAT_TASK_ABORTED);
+	ck_assert_int_eq(th_lu_param(1, "delay_ms", "0"), 0);
+	ck_assert_int_eq(th_cmd(n, 1, r10, sizeof(r10), TGT_DATA_READ, back,
+				sizeof(back), NULL), SAM_STAT_GOOD);
+	ck_assert_int_eq(memcmp(back, zero, sizeof(back)), 0);
+	th_nexus_free(n);
+	th_fini();
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_lu_busy_delete)
 {
 	struct th_nexus *n = held_lu_setup(300);
@@ -564,6 +594,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tmf, test_tmf_clear_task_set_other_nexus);
 	tcase_add_test(tmf, test_tmf_nexus_reset);
 	tcase_add_test(tmf, test_nexus_destroy_aborts_running);
+	tcase_add_test(tmf, test_aborted_held_write_not_executed);
 	tcase_add_test(tmf, test_lu_busy_delete);
 	suite_add_tcase(s, tmf);
 	return s;

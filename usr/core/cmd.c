@@ -339,6 +339,18 @@ int lu_task_set_abort(struct tgt_lu *lu, struct tgt_nexus *n,
 
 /* ---- accessors for the SCSI emulation layer ---- */
 
+bool tgt_cmd_aborted(struct tgt_cmd *cmd)
+{
+	bool aborted;
+
+	if (!cmd->lu)
+		return cmd->aborted;
+	pthread_mutex_lock(&cmd->lu->ts_lock);
+	aborted = cmd->aborted;
+	pthread_mutex_unlock(&cmd->lu->ts_lock);
+	return aborted;
+}
+
 int tgt_cmd_ua_pop(struct tgt_cmd *cmd, uint16_t *asc_ascq)
 {
 	return nexus_ua_pop(cmd->nexus, cmd->lun_id, asc_ascq);

@@ -240,6 +240,8 @@ struct evloop *tgt_loop_get(unsigned idx);
  */
 void tgt_cmd_complete(struct tgt_cmd *cmd);
 
+/* True once a TMF or nexus loss aborted the command (any thread). */
+bool tgt_cmd_aborted(struct tgt_cmd *cmd);
 /* Pops the highest-priority unit attention of the command's I_T_L nexus. */
 int tgt_cmd_ua_pop(struct tgt_cmd *cmd, uint16_t *asc_ascq);
 /* Queues a UA on every other I_T nexus of the command's LU. */

@@ -129,6 +129,17 @@ static void exec_run(void *arg)
 	ctx->op->exec(ctx->dev, cmd);
 }
 
+/* A command aborted while it was held is not executed at all. */
+static void exec_delayed_run(void *arg)
+{
+	struct tgt_cmd *cmd = arg;
+
+	if (tgt_cmd_aborted(cmd))
+		tgt_cmd_complete(cmd);
+	else
+		exec_run(cmd);
+}
+
 /* Resets the per-command state: the scratch area may hold a previous
  * attempt's values. */
 static void exec_cmd_init(struct tgt_cmd *cmd, struct scsi_dev *dev)
@@ -165,7 +176,7 @@ void scsi_cmd_exec(struct scsi_dev *dev, struct tgt_cmd *cmd)
 	if (exec_check_state(cmd, op, &st))
 		return;
 	if (st.delay_ms && loop) {
-		evloop_timer_init(&ctx->timer, exec_run, cmd);
+		evloop_timer_init(&ctx->timer, exec_delayed_run, cmd);
 		evloop_timer_arm(loop, &ctx->timer, st.delay_ms);
 		return;
 	}
