@@ -47,6 +47,7 @@ DEPFILES := $(LIB_OBJS:.o=.d) $(PROGS:=.d) $(UNIT_BINS:=.d) $(UNIT_HELPER_OBJS:.
 
 .SECONDARY:
 .PHONY: all deps run test check unit func lint bench clean install kernel
+.PHONY: check-kernel bench-kernel
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -84,10 +85,14 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 DEB_BUILD := build-essential pkg-config libnl-3-dev libnl-genl-3-dev \
 	libaio-dev libiniparser-dev check
 DEB_TEST := libiscsi-bin sg3-utils e2fsprogs util-linux
+# kernel suite (tests/kernel): the guest kernel, headers to build our
+# modules against it, qemu, and what goes into the initramfs
+DEB_KTEST := linux-image-amd64 linux-headers-amd64 qemu-system-x86 \
+	busybox-static cpio kmod sg3-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 deps:
-	@missing=$$(for p in $(DEB_BUILD) $(DEB_TEST); do \
+	@missing=$$(for p in $(DEB_BUILD) $(DEB_TEST) $(DEB_KTEST); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "  APT     $$missing"; \
@@ -106,6 +111,7 @@ test: deps
 check: all $(UNIT_BINS) lint
 	@tests/run-unit.sh $(UNIT_BINS)
 	@BUILD=$(BUILD) tests/func/run.sh
+	@$(MAKE) --no-print-directory check-kernel
 
 check-unit-func: all $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
@@ -126,6 +132,42 @@ lint:
 
 bench: all $(BENCH_BINS)
 	@BUILD=$(BUILD) tests/bench/run.sh
+	@if [ -f kernel/scsi_tgt.c ] && [ -f kernel/tgt_loop.c ] && [ -d usr/kernel ]; then \
+		$(MAKE) --no-print-directory bench-kernel; fi
+
+# ---- kernel modules and the kernel suite (tests/kernel, doc/testing.md) ----
+# KVER: the release linux-image-amd64 depends on (the kernel the suite
+# boots); the modules are built against its headers.
+ifndef KVER
+KVER := $(shell tests/kernel/kver.sh 2>/dev/null)
+endif
+KDIR ?= /usr/src/linux-headers-$(KVER)
+kernel:
+	@if [ -z "$(KVER)" ] || [ ! -d "$(KDIR)" ]; then \
+		echo "kernel: headers $(KDIR) missing (make deps: linux-headers-amd64)"; exit 1; fi
+	$(Q)$(MAKE) --no-print-directory -C kernel KDIR=$(KDIR)
+
+# Guest helper programs: static, so the initramfs needs no libraries.
+KTEST_SRCS := $(wildcard tests/kernel/*.c)
+KTEST_BINS := $(KTEST_SRCS:tests/kernel/%.c=$(BUILD)/ktest/%)
+KTEST_CFLAGS := -std=gnu11 -O2 -g -pthread -D_GNU_SOURCE -Iinclude $(WARN)
+$(BUILD)/ktest/%: tests/kernel/%.c include/scsi_tgt_nl.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(KTEST_CFLAGS) -static -o $@ $< -lpthread
+
+# The modules are built first; if they do not build, the suite still runs
+# (without them) and the cases that need them fail.
+check-kernel: all $(KTEST_BINS)
+	@if command -v shellcheck >/dev/null; then \
+		shellcheck -x tests/kernel/*.sh tests/kernel/guest/*.sh && echo "  SHCHECK tests/kernel"; fi
+	@kmods=$(CURDIR)/kernel; $(MAKE) --no-print-directory kernel || { \
+		echo "check-kernel: kernel modules did not build: the cases that need them fail"; \
+		kmods=/nonexistent; }; \
+	BUILD=$(BUILD) KVER=$(KVER) KMOD_DIR=$$kmods tests/kernel/run.sh
+
+bench-kernel: all kernel $(KTEST_BINS)
+	@BUILD=$(BUILD) KVER=$(KVER) tests/kernel/bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
