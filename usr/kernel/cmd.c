@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Commands and task management of the kernel transport (loop only).
+ *
+ * A command's life: CMD_REQ -> tgt_cmd (for WRITE, CMD_XFER first has the
+ * kernel copy the data-out into our buffer) -> tgt_cmd_submit -> cmd_done
+ * -> CMD_RSP (the kernel copies data-in during it) -> CMD_DONE -> free.
+ * Outstanding commands are hashed by (host, itn_id, tag) so that CMD_DONE
+ * finds them.  If CMD_RSP is refused (-ENOENT: the kernel forgot the
+ * command, e.g. it was aborted, or a new registration began) the command
+ * is freed at once; if CMD_DONE comes before our answer (the kernel gave
+ * up on it) the command is freed at cmd_done without answering.
+ *
+ * Commands the kernel sends that we cannot run get a synthetic answer:
+ *   no such nexus (unbound host, killed nexus): CHECK CONDITION,
+ *     ILLEGAL REQUEST / LOGICAL UNIT NOT SUPPORTED, as for a target that
+ *     has no LU for this initiator any more (BUSY would be retried
+ *     forever);
+ *   DATA_LEN above SCSI_TGT_XFER_MAX, or a malformed request:
+ *     ILLEGAL REQUEST / INVALID FIELD IN CDB;
+ *   out of memory: BUSY (the initiator retries);
+ *   CMD_XFER failed: ABORTED COMMAND / DATA PHASE ERROR (retried).
+ * The kernel's CMD_DONE for those finds nothing and is ignored.
+ */
+#include "knl_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scsi/scsi.h"
+#include "util/util.h"
+
+#define KNL_CMD_BUCKETS	4096	/* power of two */
+
+/* cmd->lld_priv. */
+struct knl_cmd {
+	struct list_head node;		/* hash chain; unlinked: untracked */
+	struct tgt_cmd *cmd;
+	uint32_t host;
+	uint64_t itn_id;
+	uint64_t tag;
+	uint64_t gen;			/* registration it came from */
+	bool rsp_sent;			/* answered: waiting for CMD_DONE */
+	bool kernel_done;		/* CMD_DONE came first */
+};
+
+/* tmf->lld_priv. */
+struct knl_tmf {
+	uint32_t host;
+	uint64_t itn_id;
+	uint64_t mid;
+	uint64_t gen;
+};
+
+static struct list_head *knl_cmd_hash;
+static size_t knl_cmd_nr;
+
+int knl_cmds_init(void)
+{
+	if (knl_cmd_hash)
+		return 0;
+	knl_cmd_hash = calloc(KNL_CMD_BUCKETS, sizeof(*knl_cmd_hash));
+	if (!knl_cmd_hash)
+		return -ENOMEM;
+	for (size_t i = 0; i < KNL_CMD_BUCKETS; i++)
+		list_init(&knl_cmd_hash[i]);
+	return 0;
+}
+
+size_t knl_cmds_count(void)
+{
+	return knl_cmd_nr;
+}
+
+static struct list_head *knl_cmd_bucket(uint32_t host, uint64_t itn_id,
+					uint64_t tag)
+{
+	uint64_t h = (tag * 0x9e3779b97f4a7c15ull) ^
+		     (itn_id * 0xc2b2ae3d27d4eb4full) ^ host;
+
+	h ^= h >> 31;
+	return &knl_cmd_hash[h & (KNL_CMD_BUCKETS - 1)];
+}
+
+static struct knl_cmd *knl_cmd_find(uint32_t host, uint64_t itn_id,
+				    uint64_t tag)
+{
+	struct list_head *b = knl_cmd_bucket(host, itn_id, tag);
+	struct knl_cmd *kc;
+
+	list_for_each_entry(kc, b, node) {
+		if (kc->tag == tag && kc->itn_id == itn_id &&
+		    kc->host == host)
+			return kc;
+	}
+	return NULL;
+}
+
+static void knl_cmd_untrack(struct knl_cmd *kc)
+{
+	if (!list_node_linked(&kc->node))
+		return;
+	list_del(&kc->node);
+	knl_cmd_nr--;
+}
+
+static void knl_cmd_release(struct knl_cmd *kc)
+{
+	knl_cmd_untrack(kc);
+	tgt_cmd_free(kc->cmd);
+}
+
+void knl_cmds_forget(void)
+{
+	struct knl_cmd *kc, *tmp;
+
+	if (!knl_cmd_hash)
+		return;
+	for (size_t i = 0; i < KNL_CMD_BUCKETS; i++) {
+		list_for_each_entry_safe(kc, tmp, &knl_cmd_hash[i], node) {
+			if (kc->rsp_sent)
+				knl_cmd_release(kc);	/* had its cmd_done */
+			else
+				knl_cmd_untrack(kc);	/* freed at cmd_done */
+		}
+	}
+}
+
+/* ---- answers ---- */
+
+static void knl_rsp_send(const struct knl_cmd_rsp *r)
+{
+	int ret = knl_request(knl_msg_cmd_rsp(knl_family(), r));
+
+	if (ret && ret != -ENOENT)
+		knl_warn_rl("kernel transport: CMD_RSP (host %u, nexus %llu, "
+			    "tag %llu): %s", r->host,
+			    (unsigned long long)r->itn_id,
+			    (unsigned long long)r->tag, strerror(-ret));
+}
+
+/* An answer for a command that never became a tgt_cmd. */
+static void knl_cmd_refuse(const struct knl_event *ev, uint8_t status,
+			   uint8_t key, uint16_t asc)
+{
+	uint8_t sense[TGT_SENSE_MAX];
+	struct knl_cmd_rsp r = {
+		.host = ev->host, .itn_id = ev->itn_id, .tag = ev->tag,
+		.status = status,
+	};
+
+	if (status == SAM_STAT_CHECK_CONDITION) {
+		r.sense_len = (uint8_t)scsi_sense_build(sense, sizeof(sense),
+							false, key, asc,
+							NULL);
+		r.sense = sense;
+	}
+	knl_rsp_send(&r);
+}
+
+/* The command's outcome; 0 when the kernel took it. */
+static int knl_cmd_respond(struct knl_cmd *kc)
+{
+	const struct tgt_cmd *cmd = kc->cmd;
+	struct knl_cmd_rsp r = {
+		.host = kc->host, .itn_id = kc->itn_id, .tag = kc->tag,
+		.status = cmd->aborted ? SAM_STAT_TASK_ABORTED : cmd->status,
+	};
+	int ret;
+
+	if (!cmd->aborted && cmd->sense_len) {
+		r.sense = cmd->sense;
+		r.sense_len = cmd->sense_len;
+	}
+	if (!cmd->aborted && cmd->dir == TGT_DATA_READ && cmd->xfer_len &&
+	    cmd->iov) {
+		r.uaddr = (uint64_t)(uintptr_t)cmd->iov[0].iov_base;
+		r.xfer_len = MIN(cmd->xfer_len, cmd->data_len);
+	}
+	ret = knl_request(knl_msg_cmd_rsp(knl_family(), &r));
+	if (ret && ret != -ENOENT)
+		knl_warn_rl("kernel transport: CMD_RSP (host %u, nexus %llu, "
+			    "tag %llu): %s", kc->host,
+			    (unsigned long long)kc->itn_id,
+			    (unsigned long long)kc->tag, strerror(-ret));
+	return ret;
+}
+
+void knl_cmd_done(struct tgt_cmd *cmd)
+{
+	struct knl_cmd *kc = cmd->lld_priv;
+
+	if (!kc->kernel_done && knl_live(kc->gen) &&
+	    knl_cmd_respond(kc) == 0) {
+		kc->rsp_sent = true;	/* CMD_DONE frees it */
+		return;
+	}
+	knl_cmd_release(kc);
+}
+
+void knl_cmd_done_event(const struct knl_event *ev)
+{
+	struct knl_cmd *kc = knl_cmd_find(ev->host, ev->itn_id, ev->tag);
+
+	if (!kc) {
+		log_debug("kernel transport: CMD_DONE for untracked tag %llu "
+			  "(host %u, nexus %llu)",
+			  (unsigned long long)ev->tag, ev->host,
+			  (unsigned long long)ev->itn_id);
+		return;
+	}
+	if (kc->rsp_sent) {
+		knl_cmd_release(kc);
+		return;
+	}
+	/* The kernel gave up on it: the core still owns it until cmd_done. */
+	kc->kernel_done = true;
+	knl_cmd_untrack(kc);
+}
+
+/* ---- requests ---- */
+
+static void knl_cmd_fill(struct tgt_cmd *cmd, const struct knl_event *ev)
+{
+	cmd->tag = ev->tag;
+	memcpy(cmd->lun, ev->lun, sizeof(cmd->lun));
+	memcpy(cmd->cdb, ev->cdb, ev->cdb_len);
+	cmd->cdb_len = ev->cdb_len;
+	cmd->attr = knl_task_attr_to_core(ev->task_attr);
+	cmd->dir = knl_dir_to_core(ev->dir);
+	/* No data phase, no buffer: the SCSI layer then moves nothing. */
+	cmd->data_len = cmd->dir == TGT_DATA_NONE ? 0 : ev->data_len;
+}
+
+static struct knl_cmd *knl_cmd_new(struct knl_nexus *kn,
+				   const struct knl_event *ev)
+{
+	struct tgt_cmd *cmd = tgt_cmd_alloc(kn->n, sizeof(struct knl_cmd));
+	struct knl_cmd *kc;
+
+	if (!cmd)
+		return NULL;
+	knl_cmd_fill(cmd, ev);
+	if (cmd->data_len && tgt_cmd_buf_alloc(cmd, cmd->data_len)) {
+		tgt_cmd_free(cmd);
+		return NULL;
+	}
+	kc = cmd->lld_priv;
+	kc->cmd = cmd;
+	kc->host = ev->host;
+	kc->itn_id = ev->itn_id;
+	kc->tag = ev->tag;
+	kc->gen = knl_gen();
+	list_add_tail(&kc->node, knl_cmd_bucket(kc->host, kc->itn_id,
+						kc->tag));
+	knl_cmd_nr++;
+	return kc;
+}
+
+/* WRITE: the kernel copies the data-out into our buffer, now. */
+static int knl_cmd_xfer(struct knl_cmd *kc)
+{
+	const struct tgt_cmd *cmd = kc->cmd;
+
+	return knl_request(knl_msg_cmd_xfer(knl_family(), kc->host,
+					    kc->itn_id, kc->tag,
+					    (uint64_t)(uintptr_t)
+					    cmd->iov[0].iov_base,
+					    cmd->data_len));
+}
+
+void knl_cmd_req(const struct knl_event *ev, bool bad)
+{
+	struct knl_nexus *kn;
+	struct knl_cmd *kc;
+	int ret;
+
+	if (bad || ev->data_len > SCSI_TGT_XFER_MAX) {
+		knl_cmd_refuse(ev, SAM_STAT_CHECK_CONDITION,
+			       SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
+		return;
+	}
+	kn = knl_nexus_find(ev->host, ev->itn_id);
+	if (!kn) {
+		knl_warn_rl("kernel transport: command for unknown nexus "
+			    "%llu of host %u: LOGICAL UNIT NOT SUPPORTED",
+			    (unsigned long long)ev->itn_id, ev->host);
+		knl_cmd_refuse(ev, SAM_STAT_CHECK_CONDITION,
+			       SK_ILLEGAL_REQUEST, ASC_LUN_NOT_SUPPORTED);
+		return;
+	}
+	if (knl_cmd_find(ev->host, ev->itn_id, ev->tag)) {
+		knl_warn_rl("kernel transport: tag %llu of nexus %llu (host "
+			    "%u) is in use: duplicate ignored",
+			    (unsigned long long)ev->tag,
+			    (unsigned long long)ev->itn_id, ev->host);
+		return;
+	}
+	kc = knl_cmd_new(kn, ev);
+	if (!kc) {
+		knl_cmd_refuse(ev, SAM_STAT_BUSY, 0, 0);
+		return;
+	}
+	if (kc->cmd->dir == TGT_DATA_WRITE && kc->cmd->data_len) {
+		ret = knl_cmd_xfer(kc);
+		if (ret) {
+			if (ret != -ENOENT)
+				knl_cmd_refuse(ev, SAM_STAT_CHECK_CONDITION,
+					       SK_ABORTED_COMMAND,
+					       KNL_ASC_DATA_PHASE_ERROR);
+			knl_cmd_release(kc);
+			return;
+		}
+	}
+	tgt_cmd_submit(kc->cmd);
+}
+
+/* ---- task management ---- */
+
+static void knl_tmf_answer(uint32_t host, uint64_t itn_id, uint64_t mid,
+			   int32_t result)
+{
+	int ret = knl_request(knl_msg_tmf_rsp(knl_family(), host, itn_id, mid,
+					      result));
+
+	if (ret && ret != -ENOENT)
+		knl_warn_rl("kernel transport: TSK_MGMT_RSP (host %u, nexus "
+			    "%llu, mid %llu): %s", host,
+			    (unsigned long long)itn_id,
+			    (unsigned long long)mid, strerror(-ret));
+}
+
+/* ABORT TASK names a task; the LU-scoped functions name an LU. */
+static bool knl_tmf_args_ok(const struct knl_event *ev, uint8_t fn)
+{
+	switch (fn) {
+	case TGT_TMF_ABORT_TASK:
+		return knl_event_has(ev, TGT_ATTR_TAG);
+	case TGT_TMF_ABORT_TASK_SET:
+	case TGT_TMF_CLEAR_TASK_SET:
+	case TGT_TMF_LUN_RESET:
+		return knl_event_has(ev, TGT_ATTR_LUN);
+	default:
+		return true;
+	}
+}
+
+void knl_tmf_req(const struct knl_event *ev, bool bad)
+{
+	struct knl_nexus *kn;
+	struct tgt_tmf *tmf;
+	struct knl_tmf *kt;
+	uint8_t fn = 0;
+
+	if (bad || knl_tmf_fn_to_core(ev->function, &fn) ||
+	    !knl_tmf_args_ok(ev, fn)) {
+		knl_tmf_answer(ev->host, ev->itn_id, ev->mid,
+			       TGT_TMF_RSP_REJECTED);
+		return;
+	}
+	/* No nexus (dropped on our side): nothing of it can be managed. */
+	kn = knl_nexus_find(ev->host, ev->itn_id);
+	tmf = kn ? tgt_tmf_alloc(kn->n, sizeof(*kt)) : NULL;
+	if (!tmf) {
+		knl_tmf_answer(ev->host, ev->itn_id, ev->mid,
+			       TGT_TMF_RSP_FAILED);
+		return;
+	}
+	kt = tmf->lld_priv;
+	kt->host = ev->host;
+	kt->itn_id = ev->itn_id;
+	kt->mid = ev->mid;
+	kt->gen = knl_gen();
+	tmf->fn = fn;
+	memcpy(tmf->lun, ev->lun, sizeof(tmf->lun));
+	tmf->tag = ev->mid;
+	tmf->ref_tag = ev->tag;
+	tgt_tmf_submit(tmf);
+}
+
+void knl_tmf_done(struct tgt_tmf *tmf)
+{
+	struct knl_tmf *kt = tmf->lld_priv;
+
+	if (knl_live(kt->gen))
+		knl_tmf_answer(kt->host, kt->itn_id, kt->mid,
+			       knl_tmf_result_to_abi(tmf->result));
+	tgt_tmf_free(tmf);
+}
