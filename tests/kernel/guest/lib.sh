@@ -13,6 +13,8 @@
 #   tgt_up                  modules + tgtd (two LUNs) + port p1 + both disks
 #   disk_for LUN [PORT]     sdX of LUN on port PORT (default p1)
 #   sg_for LUN [PORT]       sgN of the same
+#   io_check DISK           a 32 KiB O_DIRECT read of /dev/DISK works
+#   dmesg_mark / dmesg_since  kernel log lines after the mark
 CASE=${TGT_CASE:-$(basename "$0" .sh)}
 CASE=${CASE#case_}
 # shellcheck source=/dev/null
@@ -43,8 +45,10 @@ pass() {
 }
 
 fail() {
-	note "tgtd log (last 30 lines):"
-	[ -f $TGTD_LOG ] && tail -n 30 $TGTD_LOG | sed 's/^/#   /'
+	if [ -s $TGTD_LOG ]; then
+		note "tgtd log (last 30 lines):"
+		tail -n 30 $TGTD_LOG | sed 's/^/#   /'
+	fi
 	_verdict "not ok $CASE: $*"
 	exit 1
 }
@@ -265,4 +269,21 @@ scsi_host_count() {
 		[ -e "$h" ] && n=$((n + 1))
 	done
 	echo $n
+}
+
+# io_check DISK: an O_DIRECT read through the block device works.
+io_check() {
+	timeout 60 sg_dd if="/dev/$1" of=/dev/null bs=512 count=64 \
+		iflag=direct >/tmp/io_check.out 2>&1 || {
+		note "sg_dd /dev/$1: $(tr '\n' ' ' </tmp/io_check.out)"
+		return 1
+	}
+}
+
+dmesg_mark() {
+	DMESG_MARK=$(dmesg | wc -l)
+}
+
+dmesg_since() {
+	dmesg | tail -n +$((DMESG_MARK + 1))
 }
