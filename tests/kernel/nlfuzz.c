@@ -66,7 +66,9 @@ struct event {
 static struct event evq[EVQ_MAX];
 static unsigned evq_len;
 static uint16_t family;
-static uint32_t seq_no = 1;
+/* Request sequence numbers start far from any the kernel may give its
+ * events, so an event is never taken for a reply. */
+static uint32_t seq_no = 0x40000000u;
 static int bad;
 
 /* ---- message building ---- */
