@@ -70,8 +70,8 @@ int knl_nl_open(struct knl_nl *nl);
 void knl_nl_close(struct knl_nl *nl);
 
 /*
- * Sends @msg (always consumed; NULL: -ENOMEM) and waits for its ack.  Returns the
- * kernel's answer (0 or its -errno, with any extended-ack text in
+ * Sends @msg (always consumed; NULL: -ENOMEM) and waits for its ack.
+ * Returns the kernel's answer (0 or its -errno, with any extended-ack text in
  * nl->ack_msg), or a local failure: -ENOTCONN (closed), -ETIMEDOUT (no
  * ack in KNL_NL_ACK_TIMEOUT_MS), -ENOMEM, -EIO.  @reply (may be NULL)
  * gets family messages answering this request; other events are queued.
