@@ -56,6 +56,7 @@ struct event {
 	uint32_t host;
 	uint64_t itn, tag, mid;
 	uint32_t function, data_len;
+	int32_t result;
 	uint8_t dir;
 	uint8_t cdb[SCSI_TGT_CDB_MAX];
 	unsigned cdb_len;
@@ -199,6 +200,10 @@ static void parse_event(const struct nlmsghdr *nlh)
 		case TGT_ATTR_DATA_LEN:
 			if (len >= 4)
 				memcpy(&e->data_len, d, 4);
+			break;
+		case TGT_ATTR_RESULT:
+			if (len >= 4)
+				memcpy(&e->result, d, 4);
 			break;
 		case TGT_ATTR_DATA_DIR:
 			if (len >= 1)
@@ -731,6 +736,33 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Waits (at most 3 s) for the CMD_DONE of @tag and takes it out of the
+ * queue: returns its RESULT, or NO_REPLY.
+ */
+static int wait_cmd_done(int fd, uint64_t tag)
+{
+	double deadline = mono() + 3;
+
+	do {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		for (unsigned i = 0; i < evq_len; i++) {
+			int32_t result = evq[i].result;
+
+			if (evq[i].cmd != TGT_KEVENT_CMD_DONE ||
+			    evq[i].tag != tag)
+				continue;
+			memmove(evq + i, evq + i + 1,
+				(--evq_len - i) * sizeof(evq[0]));
+			return result;
+		}
+		if (poll(&p, 1, 100) > 0)
+			drain(fd);
+	} while (mono() < deadline);
+	return NO_REPLY;
+}
+
 static int takeover(unsigned secs)
 {
 	static char buf[SCSI_TGT_XFER_MAX];
@@ -811,13 +843,22 @@ static int takeover(unsigned secs)
 				       ret, W_ZERO, 0, 0);
 			}
 			if (e->dir == TGT_DIR_READ && len && !read_probed) {
+				/* Refused at once, or accepted with the
+				 * command failed and -EFAULT in CMD_DONE. */
 				cmd_rsp(&m, e->host, e->itn, e->tag, SAM_GOOD);
 				put_u64(&m, TGT_ATTR_UADDR, 0x10);
 				put_u32(&m, TGT_ATTR_XFER_LEN, len);
 				ret = nl_send(fd, &m);
-				report("registered: CMD_RSP data-in from 0x10",
-				       ret, W_ANY_ERR, EFAULT, 0);
 				read_probed = true;
+				if (ret) {
+					report("registered: CMD_RSP data-in from 0x10",
+					       ret, W_ANY_ERR, EFAULT, 0);
+				} else {
+					report("registered: CMD_RSP data-in from 0x10 (CMD_DONE)",
+					       wait_cmd_done(fd, e->tag),
+					       W_ANY_ERR, EFAULT, 0);
+					break;	/* the command is over */
+				}
 			}
 			memset(buf, 0, len);
 			cmd_rsp(&m, e->host, e->itn, e->tag, SAM_GOOD);
@@ -844,7 +885,7 @@ static int takeover(unsigned secs)
 		default:
 			break;
 		}
-		if (read_probed && write_probed && served >= 2)
+		if (read_probed && write_probed && served >= 1)
 			break;
 	}
 	printf("nlfuzz: takeover: %u nexus(es) answered, %u command(s) "

@@ -18,8 +18,23 @@ ktest_die() {
 	exit 1
 }
 
+# ktest_lock: one qemu run at a time on this machine (all work trees):
+# TCG needs the cores, and runs in one tree share build/ktest and
+# tests/out.  Released when the script exits.
+ktest_lock() {
+	local lock=${TMPDIR:-/tmp}/tgt-ktest.lock
+	command -v flock >/dev/null || return 0
+	exec {KTEST_LOCK_FD}>>"$lock"
+	if ! flock -n "$KTEST_LOCK_FD"; then
+		echo "  WAIT    another kernel test run holds $lock"
+		flock -w "${KTEST_LOCK_WAIT:-1800}" "$KTEST_LOCK_FD" ||
+			ktest_die "still locked after ${KTEST_LOCK_WAIT:-1800} s: $lock"
+	fi
+}
+
 ktest_init() {
 	local out_name=${1:-kernel}
+	ktest_lock
 	KVER=$("$ktest_here/kver.sh") || ktest_die "no kernel image (apt-get install linux-image-amd64)"
 	BUILD=${BUILD:-build}
 	case $BUILD in /*) ;; *) BUILD=$ktest_root/$BUILD ;; esac
