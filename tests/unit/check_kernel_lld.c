@@ -1017,6 +1017,11 @@ START_TEST(test_refusals)
 	ck_assert_int_eq(m.result, SAM_STAT_CHECK_CONDITION);
 	ck_assert_uint_eq(tk_key(&m), SK_ABORTED_COMMAND);
 	ck_assert_uint_eq(tk_asc(&m), KNL_ASC_DATA_PHASE_ERROR);
+	/* Aborted by the initiator meanwhile: TASK ABORTED ends it. */
+	tk.xfer_ret = -ECANCELED;
+	tk_cmd(TK_ITN, 205, w10, 10, TGT_DIR_WRITE, 512, &m);
+	ck_assert_int_eq(m.result, SAM_STAT_TASK_ABORTED);
+	ck_assert(!TK_HAS(&m, TGT_ATTR_SENSE));
 	/* The kernel forgot it: no answer at all. */
 	tk.xfer_ret = -ENOENT;
 	tk_inject(tk_cmd_req(&(struct tk_cmd_args){ TK_HOST, TK_ITN, 203, w10,

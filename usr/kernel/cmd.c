@@ -19,7 +19,8 @@
  *   DATA_LEN above SCSI_TGT_XFER_MAX, or a malformed request:
  *     ILLEGAL REQUEST / INVALID FIELD IN CDB;
  *   out of memory: BUSY (the initiator retries);
- *   CMD_XFER failed: ABORTED COMMAND / DATA PHASE ERROR (retried).
+ *   CMD_XFER failed: ABORTED COMMAND / DATA PHASE ERROR (retried), or
+ *     TASK ABORTED when the initiator aborted it meanwhile.
  * The kernel's CMD_DONE for those finds nothing and is ignored.
  */
 #include "knl_int.h"
@@ -270,6 +271,26 @@ static int knl_cmd_xfer(struct knl_cmd *kc)
 					    cmd->data_len));
 }
 
+/*
+ * -ENOENT: the kernel forgot the command, nothing to answer.  -ECANCELED:
+ * the initiator aborted it; the kernel keeps the entry until our answer.
+ * Anything else failed the copy: ABORTED COMMAND lets the initiator retry.
+ */
+static void knl_cmd_xfer_failed(const struct knl_event *ev, int err)
+{
+	if (err == -ENOENT)
+		return;
+	if (err == -ECANCELED) {
+		knl_cmd_refuse(ev, SAM_STAT_TASK_ABORTED, 0, 0);
+		return;
+	}
+	knl_warn_rl("kernel transport: CMD_XFER (host %u, nexus %llu, tag "
+		    "%llu): %s", ev->host, (unsigned long long)ev->itn_id,
+		    (unsigned long long)ev->tag, strerror(-err));
+	knl_cmd_refuse(ev, SAM_STAT_CHECK_CONDITION, SK_ABORTED_COMMAND,
+		       KNL_ASC_DATA_PHASE_ERROR);
+}
+
 void knl_cmd_req(const struct knl_event *ev, bool bad)
 {
 	struct knl_nexus *kn;
@@ -305,10 +326,7 @@ void knl_cmd_req(const struct knl_event *ev, bool bad)
 	if (kc->cmd->dir == TGT_DATA_WRITE && kc->cmd->data_len) {
 		ret = knl_cmd_xfer(kc);
 		if (ret) {
-			if (ret != -ENOENT)
-				knl_cmd_refuse(ev, SAM_STAT_CHECK_CONDITION,
-					       SK_ABORTED_COMMAND,
-					       KNL_ASC_DATA_PHASE_ERROR);
+			knl_cmd_xfer_failed(ev, ret);
 			knl_cmd_release(kc);
 			return;
 		}
