@@ -692,6 +692,7 @@ static int knl_start(void *arg)
 
 static int knl_init(const char *opts)
 {
+	struct evloop *loop;
 	char err[256];
 	int ret = knl_opts_parse(opts, err, sizeof(err));
 
@@ -702,9 +703,12 @@ static int knl_init(const char *opts)
 	ret = knl_cmds_init();
 	if (ret)
 		return ret;
-	knl.loop = tgt_loop_next();
-	if (!knl.loop)
+	loop = tgt_loop_next();
+	if (!loop)
 		return -ENODEV;
+	if (loop != knl.loop)
+		knl.drain_posted = false;	/* a new core: nothing queued */
+	knl.loop = loop;
 	return knl_loop_call(knl_start, NULL);
 }
 

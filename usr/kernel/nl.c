@@ -339,9 +339,13 @@ static int knl_nl_wait_ack(struct knl_nl *nl, struct knl_nl_wait *w)
 		ret = knl_nl_recv(nl, w);
 		if (w->acked)
 			return w->err;
+		/* An overflow may have eaten the ack: the timeout says so. */
+		if (ret < 0 && ret != -ENOBUFS)
+			return ret;
 		if (ret == 0)
 			ret = knl_nl_poll(nl, deadline);
-		/* An overflow may have eaten the ack: the timeout says so. */
+		else if (util_now_ns() >= deadline)
+			ret = -ETIMEDOUT;	/* bounded even under a flood */
 		if (ret < 0 && ret != -ENOBUFS)
 			return ret;
 	}
