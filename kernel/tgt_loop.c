@@ -50,7 +50,8 @@
 #define TGT_LOOP_CMD_PER_LUN	32
 #define TGT_LOOP_SG_TABLESIZE	256
 #define TGT_LOOP_MAX_LUN	16384
-#define TGT_LOOP_TMF_TIMEOUT	(30 * HZ)
+/* A safety net: the class answers -ETIMEDOUT after its tmf_timeout (30 s). */
+#define TGT_LOOP_TMF_TIMEOUT	(35 * HZ)
 #define TGT_LOOP_TMF_EARLY	8
 
 /* Longest "ports" line: name, itn_id, state, SCSI host number. */
