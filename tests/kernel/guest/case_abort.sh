@@ -27,19 +27,29 @@ started=$(uptime_s)
 aborted() {
 	dmesg_since | grep -qiE 'abort'
 }
-wait_for 40 aborted || {
+restore_log() {
 	echo "$old_log" >/proc/sys/dev/scsi/logging_level
+}
+wait_for 40 aborted || {
+	restore_log
 	fail "no abort in the kernel log 40 s after a 2 s timeout"
 }
-echo "$old_log" >/proc/sys/dev/scsi/logging_level
-note "abort seen after $(awk -v a="$started" -v b="$(uptime_s)" 'BEGIN { print b - a }') s:"
-dmesg_since | grep -iE 'abort|reset' | head -n 5 | sed 's/^/#   /'
+note "abort seen after $(awk -v a="$started" -v b="$(uptime_s)" 'BEGIN { print b - a }') s"
 check "delay_ms=0" adm --mode logicalunit --op update --tid 1 --lun 2 \
 	--params delay_ms=0
-wait_for 90 test -s /tmp/abort.rc || fail "the delayed read never finished"
+wait_for 90 test -s /tmp/abort.rc || { restore_log; fail "the delayed read never finished"; }
+restore_log
+dmesg_since | grep -iE 'abort|reset' | head -n 8 | sed 's/^/#   /'
 rc=$(cat /tmp/abort.rc)
 note "delayed read: exit $rc"
 [ "$rc" = 0 ] || fail "the aborted-then-retried read failed: $(cat /tmp/abort.out)"
+# ABORT TASK answered "function complete" (tgt_loop's eh_abort_handler
+# returned SUCCESS): the midlayer retried, it did not escalate.
+if dmesg_since | grep -qE 'cmd abort (failed|not send)'; then
+	fail "the abort failed and the midlayer escalated"
+fi
+dmesg_since | grep -q 'retry aborted command' ||
+	fail "no 'retry aborted command' in the kernel log"
 echo 30 >"$dev/timeout"
 io_check "$DISK2" || fail "read of LUN 2 after the abort"
 io_check "$DISK1" || fail "read of LUN 1 after the abort"

@@ -12,7 +12,8 @@
 tgt_up
 dio -b $LUN1_FILE -n 120 "/dev/$DISK1" || fail "dio on /dev/$DISK1 (LUN 1)"
 
-check "mke2fs" mke2fs -q -F -b 1024 "/dev/$DISK1"
+mke2fs -F -b 1024 "/dev/$DISK1" >/tmp/mke2fs.out 2>&1 ||
+	fail "mke2fs: $(cat /tmp/mke2fs.out)"
 check "mount" mount -t ext2 "/dev/$DISK1" /mnt
 i=0
 for kb in 1 3 64 257 1024 4100; do

@@ -27,7 +27,7 @@ write_lba100() {
 	sg_raw -s 512 -i /tmp/zero512 "/dev/$1" 2a 00 00 00 00 64 00 00 01 00 2>&1
 }
 
-check "RESERVE(6) via p1" sg_raw "/dev/$sg_a" 16 00 00 00 00 00
+out=$(sg_raw "/dev/$sg_a" 16 00 00 00 00 00 2>&1) || fail "RESERVE(6) via p1: $out"
 out=$(write_lba100 "$sg_b")
 rc=$?
 note "WRITE via p2 while reserved: exit $rc: $(echo "$out" | grep -i status | head -n 1)"
@@ -35,6 +35,6 @@ note "WRITE via p2 while reserved: exit $rc: $(echo "$out" | grep -i status | he
 echo "$out" | grep -qi 'reservation conflict' || [ $rc = 24 ] ||
 	fail "WRITE via p2: not RESERVATION CONFLICT (exit $rc): $out"
 out=$(write_lba100 "$sg_a") || fail "WRITE via p1 (the holder) failed: $out"
-check "RELEASE(6) via p1" sg_raw "/dev/$sg_a" 17 00 00 00 00 00
+out=$(sg_raw "/dev/$sg_a" 17 00 00 00 00 00 2>&1) || fail "RELEASE(6) via p1: $out"
 out=$(write_lba100 "$sg_b") || fail "WRITE via p2 after RELEASE failed: $out"
 pass

@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Run by /init after every case: stop tgtd, remove every loop port, unload
 # our modules and scsi_debug, so that cases do not depend on each other.
-# Prints what it had to clean up ("# cleanup: ...") and never fails.
+# Quiet; prints "# cleanup: ..." only for what it could not undo or for
+# stray processes.  Never fails.
 # shellcheck source=/dev/null
 . /etc/tgt-test.env
 
@@ -24,22 +25,19 @@ for pid in $(pidof dd dio iobench nlfuzz sg_raw 2>/dev/null); do
 	say "killing leftover process $pid"
 	kill -KILL "$pid" 2>/dev/null
 done
-grep -q ' /mnt ' /proc/mounts && { say "umount /mnt"; umount /mnt; }
+grep -q ' /mnt ' /proc/mounts && { umount /mnt; }
 for d in /sys/kernel/tgt_loop/host*; do
 	[ -r "$d/ports" ] || continue
 	while read -r p _; do
-		say "remove_port $p"
 		echo "$p" >"$d/remove_port"
 	done <"$d/ports"
 done
 pid=$(pidof tgtd) && {
-	say "stopping tgtd $pid"
 	kill -TERM "$pid"
 	wait_gone "$pid" || { kill -KILL "$pid"; wait_gone "$pid"; }
 }
 for m in tgt_loop scsi_tgt scsi_debug; do
 	[ -d /sys/module/$m ] || continue
-	say "rmmod $m"
 	n=50
 	until rmmod $m 2>/dev/null; do
 		n=$((n - 1))
