@@ -22,6 +22,7 @@ started=$(uptime_s)
 		>/tmp/abort.out 2>&1
 	echo $? >/tmp/abort.rc
 ) &
+bg_track $!
 
 # shellcheck disable=SC2317 # called through wait_for
 aborted() {

@@ -28,11 +28,13 @@ rm -f /tmp/r.rc /tmp/w.rc
 		>/tmp/r.out 2>&1
 	echo $? >/tmp/r.rc
 ) &
+bg_track $!
 (
 	sg_raw -t 60 -s 4096 -i /tmp/zero4k "/dev/$sg2" 2a 00 00 00 00 00 00 00 08 00 \
 		>/tmp/w.out 2>&1
 	echo $? >/tmp/w.rc
 ) &
+bg_track $!
 nlfuzz takeover 40 >/tmp/nlfuzz.takeover 2>&1
 rc=$?
 cat /tmp/nlfuzz.takeover

@@ -19,6 +19,7 @@ rm -f /tmp/iters /tmp/ioerr
 	done
 ) &
 loop=$!
+bg_track $loop
 iters() {
 	[ -f /tmp/iters ] && wc -l </tmp/iters || echo 0
 }

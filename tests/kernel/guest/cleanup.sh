@@ -21,7 +21,14 @@ wait_gone() {
 	done
 }
 
-for pid in $(pidof dd dio iobench nlfuzz sg_raw 2>/dev/null); do
+# Background loops of a case that ended early, then their programs.
+touch /tmp/stop
+if [ -f /tmp/bg.pids ]; then
+	while read -r pid; do
+		kill -KILL "$pid" 2>/dev/null && say "killed background job $pid"
+	done </tmp/bg.pids
+fi
+for pid in $(pidof dd sg_dd dio iobench nlfuzz sg_raw 2>/dev/null); do
 	say "killing leftover process $pid"
 	kill -KILL "$pid" 2>/dev/null
 done
@@ -45,5 +52,5 @@ for m in tgt_loop scsi_tgt scsi_debug; do
 		usleep 100000
 	done
 done
-rm -f /tmp/tgtd.conf /tmp/lun1.img
+rm -f /tmp/tgtd.conf /tmp/lun1.img /tmp/bg.pids /tmp/stop
 exit 0

@@ -15,6 +15,7 @@
 #   sg_for LUN [PORT]       sgN of the same
 #   io_check DISK           a 32 KiB O_DIRECT read of /dev/DISK works
 #   dmesg_mark / dmesg_since  kernel log lines after the mark
+#   bg_track PID            /init's clean-up kills PID if the case ends early
 CASE=${TGT_CASE:-$(basename "$0" .sh)}
 CASE=${CASE#case_}
 # shellcheck source=/dev/null
@@ -286,4 +287,8 @@ dmesg_mark() {
 
 dmesg_since() {
 	dmesg | tail -n +$((DMESG_MARK + 1))
+}
+
+bg_track() {
+	echo "$1" >>/tmp/bg.pids
 }
