@@ -42,6 +42,7 @@
 #define TK_INI		"iqn.2026-11.test:kernel-ini"
 #define TK_WAIT_MS	5000
 #define TK_NOHOST	INT32_MIN	/* tk_mgmt(): no --host */
+#define TK_QLEN		512		/* requests the fake kernel holds */
 
 /* ---- building kernel events ---- */
 
@@ -676,7 +677,7 @@ END_TEST
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct tk_msg q[64];
+	struct tk_msg q[TK_QLEN];
 	unsigned head, tail;
 	const uint8_t *wdata;		/* CMD_XFER copies this */
 	int xfer_ret;			/* CMD_XFER's answer */
@@ -707,8 +708,8 @@ static int tk_sink(const struct nlmsghdr *nlh, void *arg)
 			memcpy(m.data, (void *)(uintptr_t)m.uaddr,
 			       m.xfer_len);
 	}
-	ck_assert_uint_lt(tk.tail - tk.head, 64);
-	tk.q[tk.tail++ % 64] = m;
+	ck_assert_uint_lt(tk.tail - tk.head, TK_QLEN);
+	tk.q[tk.tail++ % TK_QLEN] = m;
 	pthread_cond_broadcast(&tk.cond);
 	pthread_mutex_unlock(&tk.lock);
 	return ret;
@@ -732,7 +733,7 @@ static bool tk_next(struct tk_msg *m, int ms)
 	       pthread_cond_timedwait(&tk.cond, &tk.lock, &ts) == 0)
 		;
 	if (tk.head != tk.tail) {
-		*m = tk.q[tk.head++ % 64];
+		*m = tk.q[tk.head++ % TK_QLEN];
 		got = true;
 	}
 	pthread_mutex_unlock(&tk.lock);
@@ -1120,6 +1121,35 @@ START_TEST(test_kernel_gives_up_first)
 }
 END_TEST
 
+/* Many commands in flight at once: all answered, all freed. */
+START_TEST(test_many_commands)
+{
+	static uint8_t seen[400];
+	uint8_t r10[10] = { READ_10, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	uint64_t tag = 1;
+	struct tk_msg m;
+
+	tk_nexus_up(TK_ITN);
+	tk_ua_clear(TK_ITN, &tag);
+	for (uint64_t t = 0; t < 400; t++)
+		tk_inject(tk_cmd_req(&(struct tk_cmd_args){ TK_HOST, TK_ITN,
+			  (t << 40) | t, r10, 10, 1, (uint8_t)(t % 3),
+			  TGT_DIR_READ, 512 }));
+	for (int i = 0; i < 400; i++) {
+		tk_expect(&m, TGT_UEVENT_CMD_RSP);
+		ck_assert_int_eq(m.result, SAM_STAT_GOOD);
+		ck_assert_uint_eq(m.xfer_len, 512);
+		ck_assert_uint_lt(m.tag & 0xffff, 400);
+		ck_assert(!seen[m.tag & 0xffff]);
+		seen[m.tag & 0xffff] = 1;
+	}
+	ck_assert_int_eq(tk_cmds_settled(400), 400);
+	for (uint64_t t = 0; t < 400; t++)
+		tk_inject(tk_cmd_done(TK_HOST, TK_ITN, (t << 40) | t));
+	ck_assert_int_eq(tk_cmds_settled(0), 0);
+}
+END_TEST
+
 /* An event that arrives while tgtd waits for an ack is handled after. */
 START_TEST(test_event_behind_ack)
 {
@@ -1283,6 +1313,7 @@ static Suite *kernel_suite(void)
 	tcase_add_test(tl, test_refusals);
 	tcase_add_test(tl, test_tmf);
 	tcase_add_test(tl, test_kernel_gives_up_first);
+	tcase_add_test(tl, test_many_commands);
 	tcase_add_test(tl, test_event_behind_ack);
 	tcase_add_test(tl, test_disconnect);
 	tcase_add_test(tl, test_bind_unbind);
