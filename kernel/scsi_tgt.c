@@ -13,12 +13,13 @@
  *                    command reaping, and the order of IT_NEXUS_REQ and
  *                    TSK_MGMT_REQ sends.  Never held across a template
  *                    callback.
- *   h->lock          (spinlock, irq-safe: taken with irqsave from
- *                    queuecommand, spin_lock_irq elsewhere) a host's
- *                    command and nexus tables, nexus states, TMF list and
- *                    every command entry's flags.  queuecommand holds it
- *                    across the CMD_REQ send so that tgtd can never see a
- *                    tag the table does not hold yet.
+ *   h->lock          (spinlock, _bh: queuecommand runs in process or
+ *                    softirq context with hard irqs enabled in 6.1, and
+ *                    netlink_unicast() must not run with irqs off) a
+ *                    host's command and nexus tables, nexus states, TMF
+ *                    list and every command entry's flags.  queuecommand
+ *                    holds it across the CMD_REQ send so that tgtd can
+ *                    never see a tag the table does not hold yet.
  * scsi_done() and template callbacks are called with neither held (except
  * scsi_done() under scsi_tgt_mutex while reaping, which is safe: the
  * midlayer's completion path never takes it).
@@ -68,9 +69,9 @@
 #define SCSI_TGT_CMD_HASH_BITS		8
 #define SCSI_TGT_NEXUS_HASH_BITS	4
 #define SCSI_TGT_MAX_CMDS_LIMIT		65536
-/* Process-context sends wait this long in total for room in tgtd's socket. */
-#define SCSI_TGT_SEND_TRIES		50
-#define SCSI_TGT_SEND_DELAY_MS		20
+/* Events held back while tgtd's socket is full, and the retry period. */
+#define SCSI_TGT_BACKLOG_MAX		8192
+#define SCSI_TGT_BACKLOG_RETRY_MS	10
 
 static unsigned int max_cmds = 1024;
 module_param(max_cmds, uint, 0444);
@@ -164,6 +165,19 @@ static atomic64_t scsi_tgt_next_mid = ATOMIC64_INIT(0);
 static struct kmem_cache *scsi_tgt_cmd_cache;
 static struct workqueue_struct *scsi_tgt_wq;
 static struct genl_family scsi_tgt_family;
+/*
+ * Events tgtd's full socket could not take yet, oldest first; sent by
+ * scsi_tgt_backlog_work.  Appended by control senders (under
+ * scsi_tgt_mutex) and by CMD_RSP (CMD_DONE); purged when tgtd goes.
+ */
+static struct sk_buff_head scsi_tgt_backlog;
+static void scsi_tgt_backlog_drain(struct work_struct *work);
+static DECLARE_DELAYED_WORK(scsi_tgt_backlog_work, scsi_tgt_backlog_drain);
+
+/* Sleeps until @cond, dropping h->lock meanwhile; h->lock held. */
+#define scsi_tgt_wait(h, cond)						\
+	wait_event_cmd((h)->wq, cond, spin_unlock_bh(&(h)->lock),	\
+		       spin_lock_bh(&(h)->lock))
 
 /* ---- hosts ------------------------------------------------------------ */
 
@@ -257,35 +271,86 @@ static void *scsi_tgt_msg_put(struct sk_buff *skb, u8 cmd)
 	return genlmsg_put(skb, 0, 0, &scsi_tgt_family, 0, cmd);
 }
 
+static void scsi_tgt_backlog_kick(unsigned long delay)
+{
+	queue_delayed_work(scsi_tgt_wq, &scsi_tgt_backlog_work, delay);
+}
+
+static int scsi_tgt_backlog_add(struct sk_buff *skb)
+{
+	if (skb_queue_len(&scsi_tgt_backlog) >= SCSI_TGT_BACKLOG_MAX) {
+		nlmsg_free(skb);
+		pr_warn_ratelimited("tgtd does not read its events: one dropped\n");
+		return -ENOBUFS;
+	}
+	skb_queue_tail(&scsi_tgt_backlog, skb);
+	scsi_tgt_backlog_kick(msecs_to_jiffies(SCSI_TGT_BACKLOG_RETRY_MS));
+	return 0;
+}
+
 /*
- * Sends an event to tgtd from process context (scsi_tgt_mutex held, so the
- * registration is stable).  With @wait, a full socket buffer is retried for
- * about a second: never from tgtd's own context, which is what drains it.
- * Consumes @skb.
+ * Sends an event to tgtd (process context), behind any held back, or
+ * holds it back when the socket is full: events other than CMD_REQ are
+ * never dropped for lack of room while tgtd is registered, and never wait
+ * for tgtd (the caller may be tgtd itself).  Consumes @skb.
  */
-static int scsi_tgt_send(struct sk_buff *skb, bool wait)
+static int scsi_tgt_event_send(struct net *net, u32 portid,
+			       struct sk_buff *skb)
+{
+	struct sk_buff *clone;
+	int ret;
+
+	if (!skb_queue_empty_lockless(&scsi_tgt_backlog))
+		return scsi_tgt_backlog_add(skb);
+	clone = skb_clone(skb, GFP_KERNEL);
+	if (!clone) {
+		nlmsg_free(skb);
+		return -ENOMEM;
+	}
+	ret = genlmsg_unicast(net, clone, portid);
+	if (ret == -EAGAIN)
+		return scsi_tgt_backlog_add(skb);
+	nlmsg_free(skb);
+	return ret;
+}
+
+/* scsi_tgt_event_send() to the registered tgtd; scsi_tgt_mutex held. */
+static int scsi_tgt_send(struct sk_buff *skb)
 {
 	struct scsi_tgt_reg *reg = scsi_tgt_reg_locked();
-	struct sk_buff *clone;
-	int tries, ret;
 
 	if (!reg) {
 		nlmsg_free(skb);
 		return -ENOTCONN;
 	}
-	for (tries = 0; ; tries++) {
+	return scsi_tgt_event_send(reg->net, reg->portid, skb);
+}
+
+/* Sends held-back events in order while tgtd's socket takes them. */
+static void scsi_tgt_backlog_drain(struct work_struct *work)
+{
+	struct sk_buff *skb, *clone;
+	struct scsi_tgt_reg *reg;
+	int ret;
+
+	mutex_lock(&scsi_tgt_mutex);
+	reg = scsi_tgt_reg_locked();
+	while (reg && (skb = skb_dequeue(&scsi_tgt_backlog))) {
 		clone = skb_clone(skb, GFP_KERNEL);
-		if (!clone) {
-			ret = -ENOMEM;
+		ret = clone ? genlmsg_unicast(reg->net, clone, reg->portid) :
+			      -EAGAIN;
+		if (ret == -EAGAIN) {
+			skb_queue_head(&scsi_tgt_backlog, skb);
+			scsi_tgt_backlog_kick(msecs_to_jiffies(SCSI_TGT_BACKLOG_RETRY_MS));
 			break;
 		}
-		ret = genlmsg_unicast(reg->net, clone, reg->portid);
-		if (ret != -EAGAIN || !wait || tries >= SCSI_TGT_SEND_TRIES)
-			break;
-		msleep(SCSI_TGT_SEND_DELAY_MS);
+		if (ret)
+			pr_warn_ratelimited("held-back event not sent: %d\n", ret);
+		nlmsg_free(skb);
 	}
-	nlmsg_free(skb);
-	return ret;
+	if (!reg)
+		skb_queue_purge(&scsi_tgt_backlog);
+	mutex_unlock(&scsi_tgt_mutex);
 }
 
 /* ---- command entries -------------------------------------------------- */
@@ -366,7 +431,7 @@ static void scsi_tgt_cmds_reap(struct scsi_tgt_host *h, const u64 *itn_id,
 	LIST_HEAD(reap);
 	int bkt;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	hash_for_each_safe(h->cmds, bkt, tmp, c, hnode) {
 		if (itn_id && c->itn_id != *itn_id)
 			continue;
@@ -378,7 +443,7 @@ static void scsi_tgt_cmds_reap(struct scsi_tgt_host *h, const u64 *itn_id,
 		scsi_tgt_cmd_unhash(h, c);
 	}
 	list_for_each_entry_safe(c, next, &reap, reap) {
-		wait_event_lock_irq(h->wq, !c->busy, h->lock);
+		scsi_tgt_wait(h, !c->busy);
 		if (c->sc) {
 			c->busy = true;
 			continue;
@@ -386,19 +451,19 @@ static void scsi_tgt_cmds_reap(struct scsi_tgt_host *h, const u64 *itn_id,
 		list_del(&c->reap);
 		scsi_tgt_cmd_put(c);
 	}
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 
 	list_for_each_entry(c, &reap, reap)
 		scsi_tgt_sc_fail(c->sc, host_byte);
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	list_for_each_entry_safe(c, next, &reap, reap) {
 		c->sc = NULL;
 		scsi_tgt_cmd_unbusy(h, c);
 		list_del(&c->reap);
 		scsi_tgt_cmd_put(c);
 	}
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 }
 
 /* ---- nexuses ---------------------------------------------------------- */
@@ -444,8 +509,7 @@ static struct sk_buff *scsi_tgt_nexus_msg(const struct scsi_tgt_host *h,
 
 /* Sends IT_NEXUS_REQ @function for @n.  scsi_tgt_mutex held. */
 static int scsi_tgt_nexus_send(struct scsi_tgt_host *h,
-			       const struct scsi_tgt_nexus *n, u32 function,
-			       bool wait)
+			       const struct scsi_tgt_nexus *n, u32 function)
 {
 	struct sk_buff *skb;
 
@@ -455,10 +519,10 @@ static int scsi_tgt_nexus_send(struct scsi_tgt_host *h,
 	skb = scsi_tgt_nexus_msg(h, n, function);
 	if (!skb)
 		return -ENOMEM;
-	return scsi_tgt_send(skb, wait);
+	return scsi_tgt_send(skb);
 }
 
-/* Re-offers every nexus of @h to tgtd (tgtd's context: no waiting). */
+/* Re-offers every nexus of @h to tgtd. */
 static int scsi_tgt_nexuses_replay(struct scsi_tgt_host *h)
 {
 	struct scsi_tgt_nexus *n;
@@ -466,7 +530,7 @@ static int scsi_tgt_nexuses_replay(struct scsi_tgt_host *h)
 
 	lockdep_assert_held(&scsi_tgt_mutex);
 	hash_for_each(h->nexuses, bkt, n, hnode) {
-		ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_CREATE, false);
+		ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_CREATE);
 		if (ret)
 			return ret;
 	}
@@ -500,10 +564,10 @@ static void scsi_tgt_nexuses_unanswer(struct scsi_tgt_host *h)
 	struct scsi_tgt_nexus *n;
 	int bkt;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	hash_for_each(h->nexuses, bkt, n, hnode)
 		n->state = SCSI_TGT_NEXUS_PENDING;
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 }
 
 static int scsi_tgt_nexus_insert(struct scsi_tgt_host *h,
@@ -512,14 +576,14 @@ static int scsi_tgt_nexus_insert(struct scsi_tgt_host *h,
 	int ret = 0;
 
 	lockdep_assert_held(&scsi_tgt_mutex);
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	if (h->dying)
 		ret = -ENODEV;
 	else if (scsi_tgt_nexus_find(h, n->itn_id))
 		ret = -EEXIST;
 	else
 		hash_add(h->nexuses, &n->hnode, n->itn_id);
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	return ret;
 }
 
@@ -529,11 +593,11 @@ static struct scsi_tgt_nexus *scsi_tgt_nexus_unlink(struct scsi_tgt_host *h,
 	struct scsi_tgt_nexus *n;
 
 	lockdep_assert_held(&scsi_tgt_mutex);
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	n = scsi_tgt_nexus_find(h, itn_id);
 	if (n)
 		hash_del(&n->hnode);
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	return n;
 }
 
@@ -562,10 +626,10 @@ static bool scsi_tgt_tmf_claim(struct scsi_tgt_host *h, struct scsi_tgt_tmf *tmf
 {
 	bool claimed;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	claimed = !list_empty(&tmf->node);
 	list_del_init(&tmf->node);
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	return claimed;
 }
 
@@ -574,15 +638,15 @@ static struct scsi_tgt_tmf *scsi_tgt_tmf_claim_mid(struct scsi_tgt_host *h,
 {
 	struct scsi_tgt_tmf *tmf;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	list_for_each_entry(tmf, &h->tmfs, node) {
 		if (tmf->mid == mid && tmf->itn_id == itn_id) {
 			list_del_init(&tmf->node);
-			spin_unlock_irq(&h->lock);
+			spin_unlock_bh(&h->lock);
 			return tmf;
 		}
 	}
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	return NULL;
 }
 
@@ -592,14 +656,14 @@ static void scsi_tgt_tmfs_claim(struct scsi_tgt_host *h, const u64 *itn_id,
 {
 	struct scsi_tgt_tmf *tmf, *next;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	list_for_each_entry_safe(tmf, next, &h->tmfs, node) {
 		if (itn_id && tmf->itn_id != *itn_id)
 			continue;
 		list_del_init(&tmf->node);
 		list_add_tail(&tmf->fail, list);
 	}
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 }
 
 /* Answers a claimed TMF to the LLD and frees it (no timer pending). */
@@ -648,7 +712,7 @@ static void scsi_tgt_cmds_discard(struct scsi_tgt_host *h,
 	LIST_HEAD(discard);
 	int bkt;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	hash_for_each(h->cmds, bkt, c, hnode) {
 		if (!c->sc || c->doomed || !scsi_tgt_tmf_covers(tmf, c))
 			continue;
@@ -657,13 +721,13 @@ static void scsi_tgt_cmds_discard(struct scsi_tgt_host *h,
 		list_add_tail(&c->reap, &discard);
 	}
 	list_for_each_entry_safe(c, next, &discard, reap) {
-		wait_event_lock_irq(h->wq, !c->busy, h->lock);
+		scsi_tgt_wait(h, !c->busy);
 		c->sc = NULL;
 		list_del(&c->reap);
 		scsi_tgt_cmd_put(c);
 	}
 	scsi_tgt_host_wake(h);
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 }
 
 /* Marks the commands a reset TMF will take; sets its scope limit. */
@@ -673,12 +737,12 @@ static void scsi_tgt_cmds_cover(struct scsi_tgt_host *h,
 	struct scsi_tgt_cmd *c;
 	int bkt;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	tmf->tag_limit = atomic64_read(&scsi_tgt_next_tag);
 	hash_for_each(h->cmds, bkt, c, hnode)
 		if (scsi_tgt_tmf_covers(tmf, c))
 			c->covered = true;
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 }
 
 /*
@@ -694,17 +758,17 @@ static int scsi_tgt_cmd_abort_claim(struct scsi_tgt_host *h, u64 itn_id,
 	struct scsi_tgt_cmd *c;
 	int ret = -ENOENT;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	c = scsi_tgt_cmd_find_sc(h, itn_id, sc);
 	if (!c)
 		goto unlock;
 	refcount_inc(&c->ref);
 	if (c->doomed) {
 		/* another finisher has it; wait until it let go */
-		wait_event_lock_irq(h->wq, c->sc != sc, h->lock);
+		scsi_tgt_wait(h, c->sc != sc);
 	} else {
 		c->doomed = true;
-		wait_event_lock_irq(h->wq, !c->busy, h->lock);
+		scsi_tgt_wait(h, !c->busy);
 		if (c->sc == sc) {
 			c->sc = NULL;
 			tmf->tag = c->tag;
@@ -715,7 +779,7 @@ static int scsi_tgt_cmd_abort_claim(struct scsi_tgt_host *h, u64 itn_id,
 	}
 	scsi_tgt_cmd_put(c);
 unlock:
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	return ret;
 }
 
@@ -773,7 +837,7 @@ static int scsi_tgt_tmf_admit(struct scsi_tgt_host *h, u64 itn_id, bool *live)
 	lockdep_assert_held(&scsi_tgt_mutex);
 	if (!rcu_access_pointer(scsi_tgt_reg))
 		return -ENOTCONN;
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	n = scsi_tgt_nexus_find(h, itn_id);
 	if (h->dying)
 		ret = -ENOTCONN;
@@ -781,7 +845,7 @@ static int scsi_tgt_tmf_admit(struct scsi_tgt_host *h, u64 itn_id, bool *live)
 		ret = -ENOENT;
 	else
 		*live = n->state == SCSI_TGT_NEXUS_LIVE;
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	return ret;
 }
 
@@ -789,9 +853,9 @@ static int scsi_tgt_tmf_admit(struct scsi_tgt_host *h, u64 itn_id, bool *live)
 static void scsi_tgt_tmf_arm(struct scsi_tgt_host *h, struct scsi_tgt_tmf *tmf)
 {
 	refcount_inc(&h->users);
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	list_add_tail(&tmf->node, &h->tmfs);
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	queue_delayed_work(scsi_tgt_wq, &tmf->timeout, tmf_timeout * HZ);
 }
 
@@ -883,7 +947,7 @@ int scsi_tgt_tsk_mgmt_request(struct scsi_tgt_host *h, u64 itn_id,
 
 	*mid = tmf->mid;
 	scsi_tgt_tmf_arm(h, tmf);
-	ret = scsi_tgt_send(skb, true);
+	ret = scsi_tgt_send(skb);
 	skb = NULL;
 	if (ret && !scsi_tgt_tmf_disarm(h, tmf))
 		ret = 0;
@@ -949,10 +1013,10 @@ static void scsi_tgt_host_nexuses_destroy(struct scsi_tgt_host *h)
 
 	lockdep_assert_held(&scsi_tgt_mutex);
 	hash_for_each_safe(h->nexuses, bkt, tmp, n, hnode) {
-		spin_lock_irq(&h->lock);
+		spin_lock_bh(&h->lock);
 		hash_del(&n->hnode);
-		spin_unlock_irq(&h->lock);
-		ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_DESTROY, true);
+		spin_unlock_bh(&h->lock);
+		ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_DESTROY);
 		if (ret && ret != -ENOTCONN)
 			pr_warn("host %u: could not tell tgtd nexus %llu is gone: %d\n",
 				h->host_no, n->itn_id, ret);
@@ -967,9 +1031,9 @@ void scsi_tgt_host_remove(struct scsi_tgt_host *h)
 	might_sleep();
 	mutex_lock(&scsi_tgt_mutex);
 	xa_erase(&scsi_tgt_hosts, h->host_no);
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	h->dying = true;
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	scsi_tgt_host_nexuses_destroy(h);
 	scsi_tgt_cmds_reap(h, NULL, DID_NO_CONNECT);
 	scsi_tgt_tmfs_claim(h, NULL, &tmfs);
@@ -1034,8 +1098,8 @@ int scsi_tgt_it_nexus_create(struct scsi_tgt_host *h, u64 itn_id,
 		kfree(n);
 		return ret;
 	}
-	/* Not sent (tgtd absent or stuck): it stays pending for a replay. */
-	ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_CREATE, true);
+	/* Not sent (no tgtd, no memory): it stays pending for a replay. */
+	ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_CREATE);
 	if (ret && ret != -ENOTCONN)
 		pr_warn("host %u: nexus %llu pending, IT_NEXUS_REQ failed: %d\n",
 			h->host_no, itn_id, ret);
@@ -1057,7 +1121,7 @@ int scsi_tgt_it_nexus_destroy(struct scsi_tgt_host *h, u64 itn_id)
 		mutex_unlock(&scsi_tgt_mutex);
 		return -ENOENT;
 	}
-	ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_DESTROY, true);
+	ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_DESTROY);
 	if (ret && ret != -ENOTCONN)
 		pr_warn("host %u: could not tell tgtd nexus %llu is gone: %d\n",
 			h->host_no, itn_id, ret);
@@ -1138,7 +1202,8 @@ static int scsi_tgt_cmd_admit(struct scsi_tgt_host *h, u64 itn_id,
 	n = scsi_tgt_nexus_find(h, itn_id);
 	if (!n)
 		return -ENODEV;
-	if (!reg || h->nr_cmds >= max_cmds)
+	if (!reg || h->nr_cmds >= max_cmds ||
+	    !skb_queue_empty_lockless(&scsi_tgt_backlog))
 		return SCSI_MLQUEUE_HOST_BUSY;
 	if (n->state != SCSI_TGT_NEXUS_LIVE)
 		return SCSI_MLQUEUE_TARGET_BUSY;
@@ -1154,12 +1219,11 @@ static int scsi_tgt_cmd_submit(struct scsi_tgt_host *h, struct scsi_tgt_cmd *c,
 			       struct sk_buff *skb)
 {
 	const struct scsi_tgt_reg *reg;
-	unsigned long flags;
 	int ret;
 
 	rcu_read_lock();
 	reg = rcu_dereference(scsi_tgt_reg);
-	spin_lock_irqsave(&h->lock, flags);
+	spin_lock_bh(&h->lock);
 	ret = scsi_tgt_cmd_admit(h, c->itn_id, reg);
 	if (!ret) {
 		ret = genlmsg_unicast(reg->net, skb, reg->portid);
@@ -1167,7 +1231,7 @@ static int scsi_tgt_cmd_submit(struct scsi_tgt_host *h, struct scsi_tgt_cmd *c,
 		if (!ret)
 			scsi_tgt_cmd_hash(h, c);
 	}
-	spin_unlock_irqrestore(&h->lock, flags);
+	spin_unlock_bh(&h->lock);
 	rcu_read_unlock();
 	nlmsg_free(skb);
 
@@ -1470,13 +1534,13 @@ static int scsi_tgt_nexus_answer(struct scsi_tgt_host *h, u64 itn_id,
 	struct scsi_tgt_nexus *n;
 	int ret = 0;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	n = scsi_tgt_nexus_find(h, itn_id);
 	if (!n || (name && nla_strcmp(name, n->initiator)))
 		ret = -ENOENT;
 	else
 		n->state = result ? SCSI_TGT_NEXUS_REFUSED : SCSI_TGT_NEXUS_LIVE;
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	if (ret) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TGT_ATTR_ITN_ID],
 				    "scsi_tgt: no such nexus");
@@ -1564,7 +1628,7 @@ static int scsi_tgt_cmd_pin_out(struct scsi_tgt_host *h, u64 itn_id, u64 tag,
 	struct scsi_tgt_cmd *c;
 	int ret = 0;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	c = scsi_tgt_cmd_find(h, itn_id, tag);
 	if (!c)
 		ret = -ENOENT;
@@ -1580,17 +1644,17 @@ static int scsi_tgt_cmd_pin_out(struct scsi_tgt_host *h, u64 itn_id, u64 tag,
 		refcount_inc(&c->ref);
 		*cp = c;
 	}
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	return ret;
 }
 
 static void scsi_tgt_cmd_unpin_out(struct scsi_tgt_host *h,
 				   struct scsi_tgt_cmd *c, u32 copied)
 {
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	c->data_out = max(c->data_out, copied);
 	scsi_tgt_cmd_unbusy(h, c);
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	scsi_tgt_cmd_put(c);
 }
 
@@ -1676,7 +1740,7 @@ static int scsi_tgt_rsp_claim(struct scsi_tgt_host *h,
 	struct scsi_tgt_cmd *c;
 	int ret = 0;
 
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	c = scsi_tgt_cmd_find(h, r->itn_id, r->tag);
 	if (!c) {
 		ret = -ENOENT;
@@ -1699,7 +1763,7 @@ static int scsi_tgt_rsp_claim(struct scsi_tgt_host *h,
 		refcount_inc(&c->ref);
 		*cp = c;
 	}
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 	return ret;
 }
 
@@ -1748,22 +1812,22 @@ static int scsi_tgt_rsp_complete(struct scsi_tgt_host *h,
 	int err;
 
 	err = scsi_tgt_sgl_from_user(sc, r->ubuf, r->xfer);
-	spin_lock_irq(&h->lock);
+	spin_lock_bh(&h->lock);
 	doomed = c->doomed;
 	if (doomed) {
 		scsi_tgt_cmd_unbusy(h, c);
 		scsi_tgt_cmd_unhash(h, c);
 	}
-	spin_unlock_irq(&h->lock);
+	spin_unlock_bh(&h->lock);
 
 	if (!doomed) {
 		/* still busy: an abort now waits for scsi_done() to return */
 		scsi_tgt_sc_respond(sc, c, r, err);
-		spin_lock_irq(&h->lock);
+		spin_lock_bh(&h->lock);
 		c->sc = NULL;
 		scsi_tgt_cmd_unbusy(h, c);
 		scsi_tgt_cmd_unhash(h, c);
-		spin_unlock_irq(&h->lock);
+		spin_unlock_bh(&h->lock);
 	}
 	scsi_tgt_cmd_put(c);
 	if (err)
@@ -1772,7 +1836,7 @@ static int scsi_tgt_rsp_complete(struct scsi_tgt_host *h,
 	return doomed ? -ECANCELED : err;
 }
 
-/* Tells tgtd its buffer for the command is free (best effort). */
+/* Tells tgtd its buffer for the command is free (held back if need be). */
 static void scsi_tgt_cmd_done_send(struct genl_info *info, u32 host_no,
 				   const struct scsi_tgt_rsp *r, int result)
 {
@@ -1793,7 +1857,7 @@ static void scsi_tgt_cmd_done_send(struct genl_info *info, u32 host_no,
 		goto fail;
 	}
 	genlmsg_end(skb, hdr);
-	ret = genlmsg_unicast(genl_info_net(info), skb, info->snd_portid);
+	ret = scsi_tgt_event_send(genl_info_net(info), info->snd_portid, skb);
 	if (!ret)
 		return;
 fail:
@@ -1851,6 +1915,7 @@ static void scsi_tgt_unregister(const struct net *net, u32 portid)
 		return;
 	}
 	reg = scsi_tgt_reg_clear();
+	skb_queue_purge(&scsi_tgt_backlog);
 	xa_for_each(&scsi_tgt_hosts, idx, h)
 		scsi_tgt_host_orphan(h, &tmfs);
 	mutex_unlock(&scsi_tgt_mutex);
@@ -2000,6 +2065,7 @@ static int __init scsi_tgt_init(void)
 	int ret;
 
 	scsi_tgt_params_check();
+	skb_queue_head_init(&scsi_tgt_backlog);
 	scsi_tgt_cmd_cache = KMEM_CACHE(scsi_tgt_cmd, 0);
 	if (!scsi_tgt_cmd_cache)
 		return -ENOMEM;
@@ -2044,6 +2110,8 @@ static void __exit scsi_tgt_exit(void)
 	mutex_unlock(&scsi_tgt_mutex);
 	if (reg)
 		scsi_tgt_reg_free(reg);
+	cancel_delayed_work_sync(&scsi_tgt_backlog_work);
+	skb_queue_purge(&scsi_tgt_backlog);
 	destroy_workqueue(scsi_tgt_wq);
 	kmem_cache_destroy(scsi_tgt_cmd_cache);
 	ida_destroy(&scsi_tgt_host_ida);
