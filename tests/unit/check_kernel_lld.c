@@ -181,10 +181,10 @@ END_TEST
 START_TEST(test_decode_cmd_req_cdb_sizes)
 {
 	uint8_t cdb[SCSI_TGT_CDB_MAX + 1] = { 0 };
-	int sizes[] = { 5, 6, 16, 32, 33 };
-	int want[] = { -EINVAL, 0, 0, 0, -EINVAL };
+	int sizes[] = { 0, 1, 6, 16, 32, 33 };
+	int want[] = { -EINVAL, 0, 0, 0, 0, -EINVAL };
 
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 6; i++) {
 		struct tk_cmd_args a = { 0, 1, 2, cdb, sizes[i], 0, 0, 0, 0 };
 		struct nl_msg *msg = tk_cmd_req(&a);
 		struct knl_event ev;
@@ -682,6 +682,7 @@ static struct {
 	const uint8_t *wdata;		/* CMD_XFER copies this */
 	int xfer_ret;			/* CMD_XFER's answer */
 	int rsp_ret;			/* CMD_RSP's answer */
+	int rsp_ret_once;		/* the next CMD_RSP's answer */
 	struct nl_msg *during_xfer;	/* event arriving behind the ack */
 } tk = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 
@@ -703,7 +704,8 @@ static int tk_sink(const struct nlmsghdr *nlh, void *arg)
 			tk.during_xfer = NULL;
 		}
 	} else if (m.cmd == TGT_UEVENT_CMD_RSP) {
-		ret = tk.rsp_ret;
+		ret = tk.rsp_ret_once ? tk.rsp_ret_once : tk.rsp_ret;
+		tk.rsp_ret_once = 0;
 		if (m.xfer_len && m.xfer_len <= sizeof(m.data))
 			memcpy(m.data, (void *)(uintptr_t)m.uaddr,
 			       m.xfer_len);
@@ -815,7 +817,7 @@ static void tk_setup(void)
 	ck_assert_int_eq(knl_loop_call(tk_attach_fn, NULL), 0);
 	tk.head = tk.tail = 0;
 	tk.wdata = NULL;
-	tk.xfer_ret = tk.rsp_ret = 0;
+	tk.xfer_ret = tk.rsp_ret = tk.rsp_ret_once = 0;
 }
 
 static void tk_teardown(void)
@@ -998,10 +1000,16 @@ START_TEST(test_refusals)
 	ck_assert_uint_eq(tk_key(&m), SK_ILLEGAL_REQUEST);
 	ck_assert_uint_eq(tk_asc(&m), ASC_INVALID_FIELD_IN_CDB);
 
-	/* A malformed but answerable request. */
-	tk_cmd(TK_ITN, 201, r10, 4, TGT_DIR_READ, 512, &m);
+	/* A malformed but answerable request: no CDB. */
+	tk_cmd(TK_ITN, 201, r10, 0, TGT_DIR_READ, 512, &m);
 	ck_assert_int_eq(m.result, SAM_STAT_CHECK_CONDITION);
 	ck_assert_uint_eq(tk_asc(&m), ASC_INVALID_FIELD_IN_CDB);
+	/* A CDB too short for its opcode: the SCSI layer refuses it. */
+	tk_cmd(TK_ITN, 206, r10, 4, TGT_DIR_READ, 512, &m);
+	ck_assert_int_eq(m.result, SAM_STAT_CHECK_CONDITION);
+	ck_assert_uint_eq(tk_key(&m), SK_ILLEGAL_REQUEST);
+	ck_assert_uint_eq(tk_asc(&m), ASC_INVALID_FIELD_IN_CDB);
+	tk_inject(tk_cmd_done(TK_HOST, TK_ITN, 206));
 
 	/* An unanswerable one is ignored. */
 	{
@@ -1037,6 +1045,21 @@ START_TEST(test_refusals)
 	tk_cmd(TK_ITN, 204, tk_tur, 6, TGT_DIR_NONE, 0, &m);
 	ck_assert_int_eq(tk_cmds_settled(0), 0);
 	tk.rsp_ret = 0;
+
+	/* CMD_RSP refused otherwise: the kernel still holds the command,
+	 * so it gets a plain HARDWARE ERROR answer instead. */
+	tk.rsp_ret_once = -EINVAL;
+	tk_cmd(TK_ITN, 207, r10, 10, TGT_DIR_READ, 512, &m);
+	ck_assert_int_eq(m.result, SAM_STAT_GOOD);
+	tk_expect(&m, TGT_UEVENT_CMD_RSP);
+	ck_assert_uint_eq(m.tag, 207);
+	ck_assert_int_eq(m.result, SAM_STAT_CHECK_CONDITION);
+	ck_assert(!TK_HAS(&m, TGT_ATTR_UADDR));
+	ck_assert_uint_eq(tk_key(&m), SK_HARDWARE_ERROR);
+	ck_assert_uint_eq(tk_asc(&m), ASC_INTERNAL_TARGET_FAILURE);
+	ck_assert_int_eq(tk_cmds_settled(1), 1);
+	tk_inject(tk_cmd_done(TK_HOST, TK_ITN, 207));
+	ck_assert_int_eq(tk_cmds_settled(0), 0);
 
 	/* A CMD_DONE for nothing is harmless. */
 	tk_inject(tk_cmd_done(TK_HOST, TK_ITN, 999));

@@ -6,10 +6,12 @@
  * kernel copy the data-out into our buffer) -> tgt_cmd_submit -> cmd_done
  * -> CMD_RSP (the kernel copies data-in during it) -> CMD_DONE -> free.
  * Outstanding commands are hashed by (host, itn_id, tag) so that CMD_DONE
- * finds them.  If CMD_RSP is refused (-ENOENT: the kernel forgot the
- * command, e.g. it was aborted, or a new registration began) the command
- * is freed at once; if CMD_DONE comes before our answer (the kernel gave
- * up on it) the command is freed at cmd_done without answering.
+ * finds them.  If CMD_RSP is refused with -ENOENT (the kernel forgot the
+ * command: nexus or host gone, a new registration) the command is freed
+ * at once; any other refusal leaves the command the kernel's, so a plain
+ * CHECK CONDITION answer follows (see knl_cmd_respond).  Should CMD_DONE
+ * come before our answer, the command is freed at cmd_done unanswered.
+ * Answers from an earlier registration are never sent (generations).
  *
  * Commands the kernel sends that we cannot run get a synthetic answer:
  *   no such nexus (unbound host, killed nexus): CHECK CONDITION,
@@ -130,25 +132,28 @@ void knl_cmds_forget(void)
 
 /* ---- answers ---- */
 
-static void knl_rsp_send(const struct knl_cmd_rsp *r)
+/* -ENOENT (the kernel forgot the tag) is normal, not worth a word. */
+static int knl_rsp_send(const struct knl_cmd_rsp *r)
 {
 	int ret = knl_request(knl_msg_cmd_rsp(knl_family(), r));
 
 	if (ret && ret != -ENOENT)
 		knl_warn_rl("kernel transport: CMD_RSP (host %u, nexus %llu, "
-			    "tag %llu): %s", r->host,
+			    "tag %llu, status 0x%02x): %s%s%s", r->host,
 			    (unsigned long long)r->itn_id,
-			    (unsigned long long)r->tag, strerror(-ret));
+			    (unsigned long long)r->tag, r->status,
+			    strerror(-ret), knl_ack_text()[0] ? ": " : "",
+			    knl_ack_text());
+	return ret;
 }
 
-/* An answer for a command that never became a tgt_cmd. */
-static void knl_cmd_refuse(const struct knl_event *ev, uint8_t status,
-			   uint8_t key, uint16_t asc)
+/* A status-only answer (with fixed sense for CHECK CONDITION). */
+static int knl_rsp_status(uint32_t host, uint64_t itn_id, uint64_t tag,
+			  uint8_t status, uint8_t key, uint16_t asc)
 {
 	uint8_t sense[TGT_SENSE_MAX];
 	struct knl_cmd_rsp r = {
-		.host = ev->host, .itn_id = ev->itn_id, .tag = ev->tag,
-		.status = status,
+		.host = host, .itn_id = itn_id, .tag = tag, .status = status,
 	};
 
 	if (status == SAM_STAT_CHECK_CONDITION) {
@@ -157,10 +162,22 @@ static void knl_cmd_refuse(const struct knl_event *ev, uint8_t status,
 							NULL);
 		r.sense = sense;
 	}
-	knl_rsp_send(&r);
+	return knl_rsp_send(&r);
 }
 
-/* The command's outcome; 0 when the kernel took it. */
+/* An answer for a command that never became a tgt_cmd. */
+static void knl_cmd_refuse(const struct knl_event *ev, uint8_t status,
+			   uint8_t key, uint16_t asc)
+{
+	knl_rsp_status(ev->host, ev->itn_id, ev->tag, status, key, asc);
+}
+
+/*
+ * The command's outcome; 0 when the kernel took it.  A refused answer
+ * leaves the command the kernel's ("nothing happened"), so it is ended
+ * plainly (HARDWARE ERROR / INTERNAL TARGET FAILURE, no data) rather than
+ * left for the initiator's timeout.
+ */
 static int knl_cmd_respond(struct knl_cmd *kc)
 {
 	const struct tgt_cmd *cmd = kc->cmd;
@@ -179,12 +196,13 @@ static int knl_cmd_respond(struct knl_cmd *kc)
 		r.uaddr = (uint64_t)(uintptr_t)cmd->iov[0].iov_base;
 		r.xfer_len = MIN(cmd->xfer_len, cmd->data_len);
 	}
-	ret = knl_request(knl_msg_cmd_rsp(knl_family(), &r));
-	if (ret && ret != -ENOENT)
-		knl_warn_rl("kernel transport: CMD_RSP (host %u, nexus %llu, "
-			    "tag %llu): %s", kc->host,
-			    (unsigned long long)kc->itn_id,
-			    (unsigned long long)kc->tag, strerror(-ret));
+	ret = knl_rsp_send(&r);
+	if (ret && ret != -ENOENT && ret != -ENOTCONN)
+		ret = knl_rsp_status(kc->host, kc->itn_id, kc->tag,
+				     cmd->aborted ? SAM_STAT_TASK_ABORTED :
+				     SAM_STAT_CHECK_CONDITION,
+				     SK_HARDWARE_ERROR,
+				     ASC_INTERNAL_TARGET_FAILURE);
 	return ret;
 }
 

@@ -244,6 +244,11 @@ int knl_request(struct nl_msg *msg)
 	return ret;
 }
 
+const char *knl_ack_text(void)
+{
+	return knl.sink ? "" : knl.nl.ack_msg;
+}
+
 /* ---- nexuses ---- */
 
 struct knl_nexus *knl_nexus_find(uint32_t host, uint64_t itn_id)

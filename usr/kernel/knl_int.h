@@ -69,6 +69,8 @@ bool knl_live(uint64_t gen);
  * -ENOMEM) and returns the kernel's 0/-errno, or -ENOTCONN.
  */
 int knl_request(struct nl_msg *msg);
+/* Loop only.  The extended-ack text of the last refused request, or "". */
+const char *knl_ack_text(void);
 /* Loop only.  The nexus (host, itn_id) or NULL. */
 struct knl_nexus *knl_nexus_find(uint32_t host, uint64_t itn_id);
 /* Appends host @host's nexuses for "--mode lld --op show"; knl_lock held. */

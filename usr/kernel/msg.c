@@ -8,6 +8,10 @@
  * width or bounds here, so a libnl whose policy semantics differ (or a
  * malformed attribute stream libnl tolerates) cannot let a short
  * attribute be read past its end.
+ *
+ * A CDB may be 1..SCSI_TGT_CDB_MAX bytes (the kernel passes what the
+ * initiator sent): a CDB too short for its opcode is the SCSI layer's to
+ * refuse (INVALID FIELD IN CDB), not a malformed event.
  */
 #include "knl_msg.h"
 
@@ -50,7 +54,7 @@ static const struct knl_attr_rule knl_attr_rules[TGT_ATTR_MAX + 1] = {
 	[TGT_ATTR_ITN_ID] = { KNL_AK_U64, 8, 8, "ITN_ID" },
 	[TGT_ATTR_TAG] = { KNL_AK_U64, 8, 8, "TAG" },
 	[TGT_ATTR_RESULT] = { KNL_AK_U32, 4, 4, "RESULT" },
-	[TGT_ATTR_CDB] = { KNL_AK_BIN, 6, SCSI_TGT_CDB_MAX, "CDB" },
+	[TGT_ATTR_CDB] = { KNL_AK_BIN, 1, SCSI_TGT_CDB_MAX, "CDB" },
 	[TGT_ATTR_LUN] = { KNL_AK_BIN, 8, 8, "LUN" },
 	[TGT_ATTR_TASK_ATTR] = { KNL_AK_U8, 1, 1, "TASK_ATTR" },
 	[TGT_ATTR_DATA_DIR] = { KNL_AK_U8, 1, 1, "DATA_DIR" },
@@ -73,7 +77,7 @@ static const struct nla_policy knl_policy[TGT_ATTR_MAX + 1] = {
 	[TGT_ATTR_ITN_ID] = { .type = NLA_U64 },
 	[TGT_ATTR_TAG] = { .type = NLA_U64 },
 	[TGT_ATTR_RESULT] = { .type = NLA_U32 },
-	[TGT_ATTR_CDB] = { .minlen = 6, .maxlen = SCSI_TGT_CDB_MAX },
+	[TGT_ATTR_CDB] = { .minlen = 1, .maxlen = SCSI_TGT_CDB_MAX },
 	[TGT_ATTR_LUN] = { .minlen = 8, .maxlen = 8 },
 	[TGT_ATTR_TASK_ATTR] = { .type = NLA_U8 },
 	[TGT_ATTR_DATA_DIR] = { .type = NLA_U8 },
