@@ -420,14 +420,19 @@ static void knl_event_dispatch(const struct nlmsghdr *nlh, size_t len)
 	}
 }
 
-/* Lost events and the family's disappearance show up here. */
+/*
+ * Overflows and the family's disappearance show up here.  ENOBUFS means
+ * the kernel once found our receive queue full; scsi_tgt then holds its
+ * events back (or refuses the initiator's command: back-pressure), so
+ * nothing is lost, but a full 4 MiB queue means tgtd is falling behind.
+ */
 static void knl_health_check(void)
 {
 	if (knl.nl.enobufs != knl.enobufs_seen) {
-		log_err("kernel transport: netlink receive buffer overflowed "
-			"(%llu times): kernel events were lost; commands may "
-			"hang until the initiator's timeout",
-			(unsigned long long)knl.nl.enobufs);
+		knl_warn_rl("kernel transport: netlink receive queue was full "
+			    "(%llu times): tgtd is not keeping up; scsi_tgt "
+			    "holds events back meanwhile",
+			    (unsigned long long)knl.nl.enobufs);
 		knl.enobufs_seen = knl.nl.enobufs;
 	}
 	if (knl.connected && knl.nl.gone)
