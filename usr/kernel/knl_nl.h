@@ -81,9 +81,9 @@ int knl_nl_request(struct knl_nl *nl, struct nl_msg *msg,
 
 /*
  * Reads one datagram without blocking and queues its events.  Returns 1
- * (read one), 0 (nothing to read), -ENOBUFS (the receive buffer
- * overflowed: events were lost; the socket stays usable) or another
- * -errno (the socket is unusable).
+ * (read one), 0 (nothing to read), -ENOBUFS (the queue was full once:
+ * scsi_tgt holds events back then, see doc/kernel-abi.md; the socket
+ * stays usable) or another -errno (the socket is unusable).
  */
 int knl_nl_read(struct knl_nl *nl);
 
