@@ -54,10 +54,10 @@ ktest_init() {
 	cat "$KOUT/mkinitramfs.log"
 }
 
-# ktest_filter: the guest stream minus the dmesg dump (kept in guest.log).
+# ktest_filter: the guest stream minus the kernel log (kept in guest.log).
 ktest_filter() {
-	awk '/^TGT-DMESG-BEGIN/ { skip = 1; print "  (kernel log: tests/out/kernel/guest.log)"; next }
-	     /^TGT-DMESG-END/ { skip = 0; next }
+	awk '/^TGT-KLOG-BEGIN/ { skip = 1; next }
+	     /^TGT-KLOG-END/ { skip = 0; next }
 	     !skip { print "  " $0; fflush() }'
 }
 

@@ -11,8 +11,9 @@
 # A run fails on any "not ok" line, on a case without a verdict, on a
 # missing TGT-GUEST-DONE (guest died or hung), on the time-out, and on a
 # kernel splat (BUG:, Oops, WARNING:, general protection, Call Trace,
-# panic, hung task) in the console or the guest's dmesg dump.  The last
-# line is "N passed, N failed".  Logs: tests/out/kernel/.
+# panic, hung task) in the console or in the kernel log the guest dumps
+# after each case ("not ok kernel-log-CASE: ...").  The last line is
+# "N passed, N failed".  Logs: tests/out/kernel/.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -67,19 +68,37 @@ if grep -q '^TGT-GUEST-WATCHDOG' "$guest"; then
 	problem "guest: watchdog fired"
 fi
 
-# Kernel splats, in the console and in the dmesg dump.  Taint notices for
-# our unsigned out-of-tree modules are expected and match none of these.
+# Kernel splats: in each case's kernel log (guest.log, attributed to the
+# case), and in the console (what a crash printed before any dump).  Taint
+# notices for our unsigned out-of-tree modules match none of these.
 splat='BUG:|Oops|WARNING:|general protection|Call Trace|Kernel panic|'
 splat+='INFO: task .* blocked|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption|'
 splat+='stack-protector|double fault|soft lockup|hard LOCKUP|RCU stall|rcu_sched detected'
-{
-	tr -d '\r' <"$console" 2>/dev/null
-	sed -n '/^TGT-DMESG-BEGIN/,/^TGT-DMESG-END/p' "$guest"
-} | grep -E "$splat" | grep -v 'module verification failed' |
-	sort -u >"$KOUT/splats.txt" || true
-if [ -s "$KOUT/splats.txt" ]; then
-	problem "kernel-log: $(wc -l <"$KOUT/splats.txt") splat line(s), first: $(head -n 1 "$KOUT/splats.txt")"
-fi
+klog_splats() {
+	tr -d '\r' <"$1" | awk -v re="$splat" -v outside="$2" '
+		/^TGT-KLOG-BEGIN / { in_log = 1; name = $2; next }
+		/^TGT-KLOG-END / { in_log = 0; next }
+		/module verification failed/ { next }
+		$0 ~ re && in_log && outside == "" { print name ": " $0 }
+		$0 ~ re && !in_log && outside != "" { print outside ": " $0 }'
+}
+klog_splats "$guest" "" >"$KOUT/splats.guest"
+# The console repeats the guest's output: only what lies outside the dumps
+# and is not in a dump is new (what a crash printed before any dump).
+if [ -f "$console" ]; then
+	klog_splats "$console" console | awk -v known="$KOUT/splats.guest" '
+		BEGIN {
+			while ((getline l < known) > 0) {
+				sub(/^[^:]*: /, "", l)
+				seen[l] = 1
+			}
+		}
+		{ line = $0; sub(/^console: /, "", line); if (!(line in seen)) print }'
+fi | cat "$KOUT/splats.guest" - >"$KOUT/splats.txt"
+rm -f "$KOUT/splats.guest"
+cut -d: -f1 "$KOUT/splats.txt" | sort -u | while read -r who; do
+	problem "kernel-log-$who: $(grep -c "^$who: " "$KOUT/splats.txt") splat line(s), first: $(grep -m1 "^$who: " "$KOUT/splats.txt" | cut -d' ' -f2-)"
+done
 
 if [ -s "$problems" ]; then
 	cat "$problems"
@@ -89,9 +108,13 @@ echo "  TIME    boot to verdict: $BOOT_SECS s"
 if [ "$fail" -gt 0 ]; then
 	echo "kernel tests FAILED; logs in $KOUT (console.log, guest.log)"
 	if [ -s "$KOUT/splats.txt" ]; then
+		first=$(head -n 1 "$KOUT/splats.txt" | cut -d' ' -f2-)
 		echo "  kernel log around the first splat:"
-		grep -n -m1 -E "$splat" "$guest" | cut -d: -f1 | while read -r n; do
-			sed -n "$((n > 5 ? n - 5 : 1)),$((n + 40))p" "$guest" | sed 's/^/    /'
+		for f in "$guest" "$console"; do
+			n=$(grep -n -m1 -F -- "$first" "$f" | cut -d: -f1)
+			[ -n "$n" ] || continue
+			sed -n "$((n > 5 ? n - 5 : 1)),$((n + 40))p" "$f" | sed 's/^/    /'
+			break
 		done
 	fi
 fi

@@ -10,8 +10,11 @@
 #
 # Output: everything goes to the console (ttyS0) and to ttyS1, which the
 # host keeps as guest.log: no kernel messages interleave there.  Each case
-# ends with "ok NAME" or "not ok NAME: reason"; then the dmesg dump between
-# TGT-DMESG-BEGIN and TGT-DMESG-END, then TGT-GUEST-DONE, then power-off.
+# ends with "ok NAME" or "not ok NAME: reason", then the kernel log lines
+# of that case (dmesg -c) between "TGT-KLOG-BEGIN NAME" and
+# "TGT-KLOG-END NAME", so the host can tell which case a splat belongs to.
+# The boot's lines come as "boot", the rest as "end"; then TGT-GUEST-DONE,
+# then power-off.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
 umask 022
@@ -47,10 +50,11 @@ power_off() {
 	echo o >/proc/sysrq-trigger
 }
 
-dump_dmesg() {
-	echo "TGT-DMESG-BEGIN"
-	dmesg
-	echo "TGT-DMESG-END"
+# dump_klog NAME: the kernel log since the last dump, then clear it.
+dump_klog() {
+	echo "TGT-KLOG-BEGIN $1"
+	dmesg -c
+	echo "TGT-KLOG-END $1"
 }
 
 main() {
@@ -61,6 +65,7 @@ main() {
 		modprobe $m || echo "not ok init: modprobe $m failed"
 	done
 	echo "TGT-GUEST-START kernel $(uname -r), $(nproc) cpus, uptime $(cut -d' ' -f1 /proc/uptime) s"
+	dump_klog boot
 	if [ "$cases" = all ]; then
 		cases=$(cat /tests/cases.list)
 	fi
@@ -85,8 +90,9 @@ main() {
 		# Leave nothing behind for the next case.
 		sh /tests/cleanup.sh
 		echo "TGT-CASE-END $c at $(cut -d' ' -f1 /proc/uptime) s"
+		dump_klog "$c"
 	done
-	dump_dmesg
+	dump_klog end
 	echo "TGT-GUEST-DONE uptime $(cut -d' ' -f1 /proc/uptime) s"
 }
 
@@ -97,7 +103,7 @@ main() {
 	{
 		echo "TGT-GUEST-WATCHDOG: $wd s elapsed"
 		echo w >/proc/sysrq-trigger
-		dump_dmesg
+		dump_klog watchdog
 	} 2>&1 | tee $out
 	power_off
 ) &
