@@ -137,7 +137,7 @@ struct scsi_tgt_host {
 	struct completion released;
 	spinlock_t lock;
 	bool dying;
-	unsigned int nr_cmds;		/* hashed entries, zombies included */
+	unsigned int nr_cmds;		/* hashed entries, zombies too */
 	wait_queue_head_t wq;		/* entries leaving busy / sc */
 	struct list_head tmfs;
 	DECLARE_HASHTABLE(cmds, SCSI_TGT_CMD_HASH_BITS);
@@ -271,9 +271,10 @@ static void *scsi_tgt_msg_put(struct sk_buff *skb, u8 cmd)
 	return genlmsg_put(skb, 0, 0, &scsi_tgt_family, 0, cmd);
 }
 
-static void scsi_tgt_backlog_kick(unsigned long delay)
+static void scsi_tgt_backlog_kick(void)
 {
-	queue_delayed_work(scsi_tgt_wq, &scsi_tgt_backlog_work, delay);
+	queue_delayed_work(scsi_tgt_wq, &scsi_tgt_backlog_work,
+			   msecs_to_jiffies(SCSI_TGT_BACKLOG_RETRY_MS));
 }
 
 static int scsi_tgt_backlog_add(struct sk_buff *skb)
@@ -284,7 +285,7 @@ static int scsi_tgt_backlog_add(struct sk_buff *skb)
 		return -ENOBUFS;
 	}
 	skb_queue_tail(&scsi_tgt_backlog, skb);
-	scsi_tgt_backlog_kick(msecs_to_jiffies(SCSI_TGT_BACKLOG_RETRY_MS));
+	scsi_tgt_backlog_kick();
 	return 0;
 }
 
@@ -341,7 +342,7 @@ static void scsi_tgt_backlog_drain(struct work_struct *work)
 			      -EAGAIN;
 		if (ret == -EAGAIN) {
 			skb_queue_head(&scsi_tgt_backlog, skb);
-			scsi_tgt_backlog_kick(msecs_to_jiffies(SCSI_TGT_BACKLOG_RETRY_MS));
+			scsi_tgt_backlog_kick();
 			break;
 		}
 		if (ret)
@@ -622,7 +623,8 @@ static bool scsi_tgt_tmf_covers(const struct scsi_tgt_tmf *tmf,
 }
 
 /* Takes @tmf off the host's list; false if someone else already did. */
-static bool scsi_tgt_tmf_claim(struct scsi_tgt_host *h, struct scsi_tgt_tmf *tmf)
+static bool scsi_tgt_tmf_claim(struct scsi_tgt_host *h,
+			       struct scsi_tgt_tmf *tmf)
 {
 	bool claimed;
 
@@ -1236,7 +1238,7 @@ static int scsi_tgt_cmd_submit(struct scsi_tgt_host *h, struct scsi_tgt_cmd *c,
 	nlmsg_free(skb);
 
 	if (ret < 0 && ret != -ENODEV) {
-		/* -EAGAIN: tgtd's socket is full.  Back-pressure, never drop. */
+		/* -EAGAIN: tgtd's socket is full: back-pressure, no drop */
 		if (ret != -EAGAIN)
 			pr_warn_ratelimited("host %u: CMD_REQ not sent: %d\n",
 					    h->host_no, ret);
@@ -1470,7 +1472,8 @@ static int scsi_tgt_register_reply(struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(skb, info, &scsi_tgt_family, 0,
 				TGT_UEVENT_REGISTER);
-	if (!hdr || nla_put_u32(skb, TGT_ATTR_ABI_VERSION, SCSI_TGT_ABI_VERSION)) {
+	if (!hdr ||
+	    nla_put_u32(skb, TGT_ATTR_ABI_VERSION, SCSI_TGT_ABI_VERSION)) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
@@ -1539,7 +1542,8 @@ static int scsi_tgt_nexus_answer(struct scsi_tgt_host *h, u64 itn_id,
 	if (!n || (name && nla_strcmp(name, n->initiator)))
 		ret = -ENOENT;
 	else
-		n->state = result ? SCSI_TGT_NEXUS_REFUSED : SCSI_TGT_NEXUS_LIVE;
+		n->state = result ? SCSI_TGT_NEXUS_REFUSED :
+				    SCSI_TGT_NEXUS_LIVE;
 	spin_unlock_bh(&h->lock);
 	if (ret) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TGT_ATTR_ITN_ID],
@@ -1603,7 +1607,8 @@ static int scsi_tgt_tmf_rsp_doit(struct sk_buff *skb, struct genl_info *info)
 	h = scsi_tgt_req_host(info);
 	if (!h)
 		return -ENOENT;
-	tmf = scsi_tgt_tmf_claim_mid(h, nla_get_u64(info->attrs[TGT_ATTR_ITN_ID]),
+	tmf = scsi_tgt_tmf_claim_mid(h,
+				     nla_get_u64(info->attrs[TGT_ATTR_ITN_ID]),
 				     nla_get_u64(info->attrs[TGT_ATTR_MID]));
 	if (!tmf) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TGT_ATTR_MID],
@@ -1836,33 +1841,43 @@ static int scsi_tgt_rsp_complete(struct scsi_tgt_host *h,
 	return doomed ? -ECANCELED : err;
 }
 
-/* Tells tgtd its buffer for the command is free (held back if need be). */
-static void scsi_tgt_cmd_done_send(struct genl_info *info, u32 host_no,
-				   const struct scsi_tgt_rsp *r, int result)
+static struct sk_buff *scsi_tgt_cmd_done_msg(u32 host_no,
+					     const struct scsi_tgt_rsp *r,
+					     int result)
 {
+	size_t size = scsi_tgt_ids_size() + nla_total_size_64bit(sizeof(u64)) +
+		      nla_total_size(sizeof(s32));
 	struct sk_buff *skb;
 	void *hdr;
-	int ret;
 
-	skb = genlmsg_new(scsi_tgt_ids_size() + nla_total_size_64bit(sizeof(u64)) +
-			  nla_total_size(sizeof(s32)), GFP_KERNEL);
+	skb = genlmsg_new(size, GFP_KERNEL);
 	if (!skb)
-		goto fail;
+		return NULL;
 	hdr = scsi_tgt_msg_put(skb, TGT_KEVENT_CMD_DONE);
 	if (!hdr ||
 	    scsi_tgt_ids_put(skb, host_no, r->itn_id) ||
 	    nla_put_u64_64bit(skb, TGT_ATTR_TAG, r->tag, TGT_ATTR_PAD) ||
 	    nla_put_s32(skb, TGT_ATTR_RESULT, result)) {
 		nlmsg_free(skb);
-		goto fail;
+		return NULL;
 	}
 	genlmsg_end(skb, hdr);
-	ret = scsi_tgt_event_send(genl_info_net(info), info->snd_portid, skb);
-	if (!ret)
-		return;
-fail:
-	pr_warn_ratelimited("host %u: CMD_DONE for tag %llu not sent\n",
-			    host_no, r->tag);
+	return skb;
+}
+
+/* Tells tgtd its buffer for the command is free (held back if need be). */
+static void scsi_tgt_cmd_done_send(struct genl_info *info, u32 host_no,
+				   const struct scsi_tgt_rsp *r, int result)
+{
+	struct sk_buff *skb = scsi_tgt_cmd_done_msg(host_no, r, result);
+	int ret = -ENOMEM;
+
+	if (skb)
+		ret = scsi_tgt_event_send(genl_info_net(info),
+					  info->snd_portid, skb);
+	if (ret)
+		pr_warn_ratelimited("host %u: CMD_DONE for tag %llu not sent: %d\n",
+				    host_no, r->tag, ret);
 }
 
 static int scsi_tgt_cmd_rsp_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1895,7 +1910,8 @@ put_host:
 /* ---- tgtd going away -------------------------------------------------- */
 
 /* tgtd is gone: requeue every command, keep the nexuses for a replay. */
-static void scsi_tgt_host_orphan(struct scsi_tgt_host *h, struct list_head *tmfs)
+static void scsi_tgt_host_orphan(struct scsi_tgt_host *h,
+				 struct list_head *tmfs)
 {
 	scsi_tgt_nexuses_unanswer(h);
 	scsi_tgt_cmds_reap(h, NULL, DID_REQUEUE);
