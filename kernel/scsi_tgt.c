@@ -24,6 +24,12 @@
  * scsi_done() under scsi_tgt_mutex while reaping, which is safe: the
  * midlayer's completion path never takes it).
  *
+ * Events: CMD_REQ is sent or refused (SCSI_MLQUEUE_HOST_BUSY) on the spot;
+ * every other event a full socket refuses waits, in order, on
+ * scsi_tgt_backlog for a worker to send it, and no CMD_REQ is sent while
+ * it is not empty.  No event waits for tgtd, so tgtd's own requests can
+ * send them.
+ *
  * Command entry lifetime (struct scsi_tgt_cmd, all flags under h->lock):
  *   hashed   in h->cmds: tgtd may still name its tag.  The table holds one
  *            reference; every other user holds its own.
@@ -42,7 +48,6 @@
 #define pr_fmt(fmt) "scsi_tgt: " fmt
 
 #include <linux/atomic.h>
-#include <linux/delay.h>
 #include <linux/hashtable.h>
 #include <linux/idr.h>
 #include <linux/module.h>
@@ -1020,8 +1025,8 @@ static void scsi_tgt_host_nexuses_destroy(struct scsi_tgt_host *h)
 		spin_unlock_bh(&h->lock);
 		ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_DESTROY);
 		if (ret && ret != -ENOTCONN)
-			pr_warn("host %u: could not tell tgtd nexus %llu is gone: %d\n",
-				h->host_no, n->itn_id, ret);
+			pr_warn_ratelimited("host %u: could not tell tgtd nexus %llu is gone: %d\n",
+					    h->host_no, n->itn_id, ret);
 		kfree(n);
 	}
 }
@@ -1103,8 +1108,8 @@ int scsi_tgt_it_nexus_create(struct scsi_tgt_host *h, u64 itn_id,
 	/* Not sent (no tgtd, no memory): it stays pending for a replay. */
 	ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_CREATE);
 	if (ret && ret != -ENOTCONN)
-		pr_warn("host %u: nexus %llu pending, IT_NEXUS_REQ failed: %d\n",
-			h->host_no, itn_id, ret);
+		pr_warn_ratelimited("host %u: nexus %llu pending, IT_NEXUS_REQ failed: %d\n",
+				    h->host_no, itn_id, ret);
 	mutex_unlock(&scsi_tgt_mutex);
 	return 0;
 }
@@ -1125,8 +1130,8 @@ int scsi_tgt_it_nexus_destroy(struct scsi_tgt_host *h, u64 itn_id)
 	}
 	ret = scsi_tgt_nexus_send(h, n, TGT_NEXUS_DESTROY);
 	if (ret && ret != -ENOTCONN)
-		pr_warn("host %u: could not tell tgtd nexus %llu is gone: %d\n",
-			h->host_no, itn_id, ret);
+		pr_warn_ratelimited("host %u: could not tell tgtd nexus %llu is gone: %d\n",
+				    h->host_no, itn_id, ret);
 	scsi_tgt_cmds_reap(h, &itn_id, DID_NO_CONNECT);
 	scsi_tgt_tmfs_claim(h, &itn_id, &tmfs);
 	mutex_unlock(&scsi_tgt_mutex);
