@@ -17,7 +17,13 @@
  * unknown and kernel-only commands, forged responses from a socket that
  * is not registered (-EPERM or -ENOENT), a second REGISTER (-EBUSY), and
  * the same requests without CAP_NET_ADMIN (-EPERM, in a child that drops
- * to uid 65534).  No raw netlink library: plain sockets, so the probes can
+ * to uid 65534).  "takeover" covers, as the registered socket: a wrong
+ * ABI (-EPROTO), a second socket (-EBUSY, -EPERM), unknown host/nexus/
+ * tag/mid (-ENOENT), replays, a nexus answer naming another initiator,
+ * and on live commands: bad buffer addresses (-EFAULT, for data-in via
+ * CMD_DONE), transfers past DATA_LEN, the wrong direction, a bad status
+ * (-EINVAL, after which the command is still answerable), a second
+ * answer for one tag (-ENOENT).  No raw netlink library: plain sockets, so the probes can
  * build what libnl would refuse to.
  */
 #include <errno.h>
@@ -791,6 +797,13 @@ static int takeover(unsigned secs)
 	while ((e = next_event(fd, deadline))) {
 		switch (e->cmd) {
 		case TGT_KEVENT_IT_NEXUS_REQ:
+			if (!forged_done && e->function == TGT_NEXUS_CREATE) {
+				nexus_rsp(&m, e->host, e->itn, e->function, 0);
+				put_str(&m, TGT_ATTR_INITIATOR,
+					"iqn.2026-11.local:not-this-one");
+				report("registered: IT_NEXUS_RSP, other initiator",
+				       nl_send(fd, &m), W_ANY_ERR, 0, 0);
+			}
 			nexus_rsp(&m, e->host, e->itn, e->function, 0);
 			ret = nl_send(fd, &m);
 			printf("nlfuzz: nexus host %u itn %" PRIu64
@@ -801,6 +814,18 @@ static int takeover(unsigned secs)
 			if (!forged_done) {
 				forged(fd, e->host, e->itn, ENOENT, 0,
 				       "registered:");
+				msg_init(&m, family, TGT_UEVENT_NEXUS_REPLAY);
+				put_u32(&m, TGT_ATTR_HOST_NO, FAKE_HOST);
+				report("registered: NEXUS_REPLAY unknown host",
+				       nl_send(fd, &m), W_ANY_ERR, ENOENT, 0);
+				/* Both replay the nexus once more: answered
+				 * by this loop. */
+				msg_init(&m, family, TGT_UEVENT_NEXUS_REPLAY);
+				report("registered: NEXUS_REPLAY (all hosts)",
+				       nl_send(fd, &m), W_ZERO, 0, 0);
+				reg(&m, SCSI_TGT_ABI_VERSION);
+				report("registered: REGISTER again",
+				       nl_send(fd, &m), W_ZERO, 0, 0);
 				forged_done = true;
 			}
 			break;
@@ -815,6 +840,17 @@ static int takeover(unsigned secs)
 			if (len > sizeof(buf))
 				len = sizeof(buf);
 			if (e->dir == TGT_DIR_WRITE && len && !write_probed) {
+				/* Refused requests leave the command to be
+				 * answered again (the good answer below). */
+				cmd_rsp(&m, e->host, e->itn, e->tag, SAM_GOOD);
+				put_u64(&m, TGT_ATTR_UADDR,
+					(uint64_t)(uintptr_t)buf);
+				put_u32(&m, TGT_ATTR_XFER_LEN, len);
+				report("registered: CMD_RSP data-in for a WRITE",
+				       nl_send(fd, &m), W_ANY_ERR, EINVAL, 0);
+				cmd_rsp(&m, e->host, e->itn, e->tag, 300);
+				report("registered: CMD_RSP status 300",
+				       nl_send(fd, &m), W_ANY_ERR, EINVAL, 0);
 				cmd_xfer(&m, e->host, e->itn, e->tag, 0x10, len);
 				report("registered: CMD_XFER to address 0x10",
 				       nl_send(fd, &m), W_ANY_ERR, EFAULT, 0);
@@ -843,6 +879,16 @@ static int takeover(unsigned secs)
 				       ret, W_ZERO, 0, 0);
 			}
 			if (e->dir == TGT_DIR_READ && len && !read_probed) {
+				cmd_xfer(&m, e->host, e->itn, e->tag,
+					 (uint64_t)(uintptr_t)buf, len);
+				report("registered: CMD_XFER for a READ",
+				       nl_send(fd, &m), W_ANY_ERR, EINVAL, 0);
+				cmd_rsp(&m, e->host, e->itn, e->tag, SAM_GOOD);
+				put_u64(&m, TGT_ATTR_UADDR,
+					(uint64_t)(uintptr_t)buf);
+				put_u32(&m, TGT_ATTR_XFER_LEN, e->data_len + 512);
+				report("registered: CMD_RSP data-in past DATA_LEN",
+				       nl_send(fd, &m), W_ANY_ERR, EINVAL, 0);
 				/* Refused at once, or accepted with the
 				 * command failed and -EFAULT in CMD_DONE. */
 				cmd_rsp(&m, e->host, e->itn, e->tag, SAM_GOOD);
