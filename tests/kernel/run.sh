@@ -104,7 +104,10 @@ if [ -s "$problems" ]; then
 	cat "$problems"
 	fail=$((fail + $(wc -l <"$problems")))
 fi
-echo "  TIME    boot to verdict: $BOOT_SECS s"
+echo "  TIME    boot to verdict: $BOOT_SECS s; per case (s):$(awk '
+	/^TGT-GUEST-START/ { t = $(NF - 1) }
+	/^TGT-CASE-BEGIN / { t = $4 }
+	/^TGT-CASE-END / { printf " %s %.1f", $2, $4 - t }' "$guest")"
 if [ "$fail" -gt 0 ]; then
 	echo "kernel tests FAILED; logs in $KOUT (console.log, guest.log)"
 	if [ -s "$KOUT/splats.txt" ]; then
