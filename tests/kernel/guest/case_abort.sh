@@ -18,9 +18,10 @@ echo 7 >/proc/sys/dev/scsi/logging_level
 dmesg_mark
 started=$(uptime_s)
 (
+	rc=0
 	sg_dd if="/dev/$DISK2" of=/dev/null bs=512 count=8 iflag=direct \
-		>/tmp/abort.out 2>&1
-	echo $? >/tmp/abort.rc
+		>/tmp/abort.out 2>&1 || rc=$?
+	echo $rc >/tmp/abort.rc
 ) &
 bg_track $!
 

@@ -26,7 +26,7 @@ cp /mnt/f3 /mnt/dir/sub/copy
 (cd /mnt && md5sum f* dir/sub/copy) >/tmp/sums
 check "umount" umount /mnt
 # Forget every cached block: the second mount reads through the target.
-blockdev --flushbufs "/dev/$DISK1"
+check "blockdev --flushbufs" blockdev --flushbufs "/dev/$DISK1"
 echo 3 >/proc/sys/vm/drop_caches
 check "second mount" mount -t ext2 -o ro "/dev/$DISK1" /mnt
 (cd /mnt && md5sum -c /tmp/sums) >/tmp/sums.out 2>&1 || {

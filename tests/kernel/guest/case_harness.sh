@@ -20,7 +20,7 @@ sdebug_disk() {
 	return 1
 }
 wait_for 30 sdebug_disk || fail "no scsi_debug disk"
-disk=$(sdebug_disk)
+disk=$(sdebug_disk) || fail "scsi_debug disk vanished"
 wait_for 10 test -b "/dev/$disk" || fail "/dev/$disk missing"
 note "scsi_debug disk /dev/$disk"
 sg_inq "/dev/$disk" | grep -q 'Vendor identification: Linux' ||

@@ -11,32 +11,34 @@
 . /tests/lib.sh
 
 tgt_up
-nlfuzz probe >/tmp/nlfuzz.probe 2>&1
-rc=$?
+rc=0
+nlfuzz probe >/tmp/nlfuzz.probe 2>&1 || rc=$?
 cat /tmp/nlfuzz.probe
 [ $rc = 0 ] || fail "nlfuzz probe: $rc bad (see above)"
 io_check "$DISK1" || fail "LUN 1 after the probes"
 io_check "$DISK2" || fail "LUN 2 after the probes"
 
-sg2=$(sg_for 2)
+sg2=$(sg_for 2) || fail "no sg node for LUN 2"
 check "SIGKILL tgtd" tgtd_kill
 dd if=/dev/zero of=/tmp/zero4k bs=4096 count=1 2>/dev/null
 rm -f /tmp/r.rc /tmp/w.rc
 # A READ and a WRITE (LUN 2, null) that wait for whoever registers next.
 (
+	rc=0
 	sg_raw -t 60 -r 4096 "/dev/$sg2" 28 00 00 00 00 00 00 00 08 00 \
-		>/tmp/r.out 2>&1
-	echo $? >/tmp/r.rc
+		>/tmp/r.out 2>&1 || rc=$?
+	echo $rc >/tmp/r.rc
 ) &
 bg_track $!
 (
+	rc=0
 	sg_raw -t 60 -s 4096 -i /tmp/zero4k "/dev/$sg2" 2a 00 00 00 00 00 00 00 08 00 \
-		>/tmp/w.out 2>&1
-	echo $? >/tmp/w.rc
+		>/tmp/w.out 2>&1 || rc=$?
+	echo $rc >/tmp/w.rc
 ) &
 bg_track $!
-nlfuzz takeover 40 >/tmp/nlfuzz.takeover 2>&1
-rc=$?
+rc=0
+nlfuzz takeover 40 >/tmp/nlfuzz.takeover 2>&1 || rc=$?
 cat /tmp/nlfuzz.takeover
 [ $rc = 0 ] || fail "nlfuzz takeover: $rc bad (see above)"
 tgtd_start

@@ -10,8 +10,8 @@
 tgt_up
 check "add_port p2" port_add p2
 wait_for 30 disks_ready p2 || fail "disks of port p2 did not appear"
-h2=$(port_host p2)
-d2=$(disk_for 1 p2)
+h2=$(port_host p2) || fail "p2 has no SCSI host"
+d2=$(disk_for 1 p2) || fail "p2 has no disk for LUN 1"
 show_has() {
 	adm --mode target --op show | grep -q "Initiator: $(port_name "$1")\$"
 }
@@ -31,7 +31,7 @@ wait_for 10 sh -c "! tgtadm --lld kernel --mode target --op show | grep -q 'Init
 show_has p1 || fail "the nexus of p1 is gone too"
 io_check "$DISK1" || fail "p1's LUN 1 after removing p2"
 
-h1=$(port_host p1)
+h1=$(port_host p1) || fail "p1 has no SCSI host"
 check "remove_port p1" port_del p1
 wait_for 30 port_gone p1 || fail "p1 still listed"
 wait_for 30 sh -c "! test -e /sys/class/scsi_host/host$h1" ||

@@ -23,7 +23,9 @@ while [ $i -lt "$rounds" ]; do
 	check "round $i: TUR" sg_turs "/dev/$(disk_for 1)"
 	# Odd rounds: stop tgtd first; even rounds: unload under a live
 	# tgtd, which then waits for the module to come back.
-	[ $((i % 2)) = 1 ] && { tgtd_stop || fail "round $i: tgtd did not stop"; }
+	if [ $((i % 2)) = 1 ]; then
+		tgtd_stop || fail "round $i: tgtd did not stop"
+	fi
 	n=50
 	until tgt_unload 2>/tmp/rmmod.err; do
 		n=$((n - 1))

@@ -10,8 +10,8 @@
 tgt_up
 check "add_port p2" port_add p2
 wait_for 30 disks_ready p2 || fail "disks of port p2 did not appear"
-sg_a=$(sg_for 1 p1)
-sg_b=$(sg_for 1 p2)
+sg_a=$(sg_for 1 p1) || fail "no sg node for LUN 1 on p1"
+sg_b=$(sg_for 1 p2) || fail "no sg node for LUN 1 on p2"
 note "LUN 1: p1 /dev/$sg_a, p2 /dev/$sg_b"
 [ "$(port_host p1)" != "$(port_host p2)" ] || fail "p1 and p2 share a SCSI host"
 dd if=/dev/zero of=/tmp/zero512 bs=512 count=1 2>/dev/null
@@ -28,8 +28,8 @@ write_lba100() {
 }
 
 out=$(sg_raw "/dev/$sg_a" 16 00 00 00 00 00 2>&1) || fail "RESERVE(6) via p1: $out"
-out=$(write_lba100 "$sg_b")
-rc=$?
+rc=0
+out=$(write_lba100 "$sg_b") || rc=$?
 note "WRITE via p2 while reserved: exit $rc: $(echo "$out" | grep -i status | head -n 1)"
 [ $rc -ne 0 ] || fail "WRITE via p2 succeeded under p1's reservation"
 echo "$out" | grep -qi 'reservation conflict' || [ $rc = 24 ] ||

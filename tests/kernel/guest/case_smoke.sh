@@ -11,7 +11,7 @@ tgt_up
 [ "$(port_state p1)" = live ] || fail "port p1 is $(port_state p1), not live"
 
 for l in 1 2; do
-	d=$(disk_for $l)
+	d=$(disk_for $l) || fail "no disk for LUN $l"
 	want=$(((l == 1 ? LUN1_MB : LUN2_MB) * 1048576))
 	cap=$(sg_readcap "/dev/$d") || fail "sg_readcap /dev/$d (LUN $l)"
 	echo "$cap" | grep -q "Device size: $want bytes" ||

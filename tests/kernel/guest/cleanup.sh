@@ -7,6 +7,9 @@
 # stray processes.  Never fails.
 # shellcheck source=/dev/null
 . /etc/tgt-test.env
+# Best effort, to the end: no -e here (a step that fails must not stop the
+# ones after it).
+set -u
 
 say() {
 	echo "# cleanup: $*"

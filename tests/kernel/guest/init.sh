@@ -15,6 +15,9 @@
 # "TGT-KLOG-END NAME", so the host can tell which case a splat belongs to.
 # The boot's lines come as "boot", the rest as "end"; then TGT-GUEST-DONE,
 # then power-off.
+# -e: a broken set-up step ends init, the kernel panics (panic=-1 reboots,
+# qemu -no-reboot exits) and the host reports the missing TGT-GUEST-DONE.
+set -eu
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
 umask 022
@@ -45,9 +48,7 @@ stty -F $out raw -echo 2>/dev/null || true
 
 power_off() {
 	sync
-	poweroff -f
-	reboot -f
-	echo o >/proc/sysrq-trigger
+	poweroff -f || reboot -f || echo o >/proc/sysrq-trigger
 }
 
 # dump_klog NAME: the kernel log since the last dump, then clear it.
@@ -78,8 +79,8 @@ main() {
 		echo "TGT-CASE-BEGIN $c at $(cut -d' ' -f1 /proc/uptime) s"
 		# Each case runs in its own shell, bounded; lib.sh prints the
 		# verdict and records it in /tmp/verdict.
-		TGT_CASE=$c timeout -s TERM "$case_timeout" sh "/tests/case_$c.sh"
-		rc=$?
+		rc=0
+		TGT_CASE=$c timeout -s TERM "$case_timeout" sh "/tests/case_$c.sh" || rc=$?
 		if [ ! -s /tmp/verdict ]; then
 			if [ $rc = 143 ] || [ $rc = 124 ]; then
 				echo "not ok $c: timed out after $case_timeout s"

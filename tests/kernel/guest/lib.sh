@@ -16,6 +16,10 @@
 #   io_check DISK           a 32 KiB O_DIRECT read of /dev/DISK works
 #   dmesg_mark / dmesg_since  kernel log lines after the mark
 #   bg_track PID            /init's clean-up kills PID if the case ends early
+# Cases run with -e and -u: an unexpected failure ends the case, and /init
+# reports it ("exited N without a verdict"); expected failures are tested
+# with if/||.
+set -eu
 CASE=${TGT_CASE:-$(basename "$0" .sh)}
 CASE=${CASE#case_}
 # shellcheck source=/dev/null
@@ -157,9 +161,9 @@ tgtd_start() {
 tgtd_stop() {
 	local pid
 	pid=$(tgtd_pid) || return 0
-	kill -TERM "$pid" 2>/dev/null
+	kill -TERM "$pid" 2>/dev/null || true
 	wait_for 20 sh -c "! kill -0 $pid" || {
-		kill -KILL "$pid" 2>/dev/null
+		kill -KILL "$pid" 2>/dev/null || true
 		return 1
 	}
 }
@@ -167,7 +171,7 @@ tgtd_stop() {
 tgtd_kill() {
 	local pid
 	pid=$(tgtd_pid) || return 0
-	kill -KILL "$pid" 2>/dev/null
+	kill -KILL "$pid" 2>/dev/null || true
 	wait_for 10 sh -c "! kill -0 $pid"
 }
 
@@ -258,8 +262,8 @@ tgt_up() {
 	tgtd_start
 	check "add_port p1" port_add p1
 	wait_for 30 disks_ready p1 || fail "disks of port p1 did not appear"
-	DISK1=$(disk_for 1)
-	DISK2=$(disk_for 2)
+	DISK1=$(disk_for 1) || fail "no disk for LUN 1"
+	DISK2=$(disk_for 2) || fail "no disk for LUN 2"
 	note "port p1: LUN 1 /dev/$DISK1, LUN 2 /dev/$DISK2"
 }
 
@@ -267,7 +271,7 @@ tgt_up() {
 scsi_host_count() {
 	local n=0 h
 	for h in /sys/class/scsi_host/host*; do
-		[ -e "$h" ] && n=$((n + 1))
+		if [ -e "$h" ]; then n=$((n + 1)); fi
 	done
 	echo $n
 }
