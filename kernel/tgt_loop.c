@@ -53,6 +53,8 @@
 /* A safety net: the class answers -ETIMEDOUT after its tmf_timeout (30 s). */
 #define TGT_LOOP_TMF_TIMEOUT	(35 * HZ)
 #define TGT_LOOP_TMF_EARLY	8
+/* How long a port removal may wait for tgtd before its nexus is cut. */
+#define TGT_LOOP_REMOVE_GRACE	(10 * HZ)
 
 /* Longest "ports" line: name, itn_id, state, SCSI host number. */
 #define TGT_LOOP_LINE_MAX \
@@ -88,6 +90,7 @@ struct tgt_loop_port {
 	struct list_head node;
 	struct tgt_loop_host *host;
 	struct work_struct attach_work;	/* creates the Scsi_Host */
+	struct delayed_work cut_work;	/* a stalled removal cuts the nexus */
 	struct Scsi_Host *shost;	/* NULL until accepted */
 	u64 itn_id;
 	enum tgt_loop_port_state state;
@@ -534,10 +537,41 @@ static void tgt_loop_port_unlink(struct tgt_loop_port *port)
 }
 
 /*
+ * Work: removing the Scsi_Host has waited TGT_LOOP_REMOVE_GRACE, so tgtd
+ * is stuck (alive but not answering).  Destroying the nexus fails its
+ * outstanding commands and TMFs at once and makes new ones fail, so the
+ * midlayer's removal and error handling can finish.
+ */
+static void tgt_loop_port_cut(struct work_struct *work)
+{
+	struct tgt_loop_port *port =
+		container_of(to_delayed_work(work), struct tgt_loop_port,
+			     cut_work);
+
+	pr_warn("%s: removal stalled, destroying itn_id %llu now\n",
+		port->name, port->itn_id);
+	scsi_tgt_it_nexus_destroy(port->host->th, port->itn_id);
+}
+
+static void tgt_loop_shost_remove(struct tgt_loop_port *port,
+				  struct Scsi_Host *shost)
+{
+	queue_delayed_work(tgt_loop_wq, &port->cut_work,
+			   TGT_LOOP_REMOVE_GRACE);
+	scsi_remove_host(shost);
+	cancel_delayed_work_sync(&port->cut_work);
+	spin_lock(&port->host->lock);
+	port->shost = NULL;
+	spin_unlock(&port->host->lock);
+	scsi_host_put(shost);
+}
+
+/*
  * Tears a port down: its Scsi_Host first (devices released, caches
  * flushed while tgtd answers), then the nexus.  Marking the host removing
- * first makes commands tgtd cannot take fail at once, so this ends even
- * without tgtd.  cfg_lock held.
+ * first makes commands tgtd cannot take fail at once, so this ends
+ * without tgtd; a tgtd that stops answering gets its nexus cut after a
+ * grace period.  cfg_lock held.
  */
 static void tgt_loop_port_remove(struct tgt_loop_port *port)
 {
@@ -553,13 +587,8 @@ static void tgt_loop_port_remove(struct tgt_loop_port *port)
 
 	cancel_work_sync(&port->attach_work);
 	shost = port->shost;	/* stable: no attach work can run now */
-	if (shost) {
-		scsi_remove_host(shost);
-		spin_lock(&host->lock);
-		port->shost = NULL;
-		spin_unlock(&host->lock);
-		scsi_host_put(shost);
-	}
+	if (shost)
+		tgt_loop_shost_remove(port, shost);
 	ret = scsi_tgt_it_nexus_destroy(host->th, port->itn_id);
 	if (ret && ret != -ENOENT)
 		pr_warn("%s: destroying itn_id %llu: %d\n", port->name,
@@ -585,6 +614,7 @@ static int tgt_loop_port_add(struct tgt_loop_host *host, const char *name)
 	port->host = host;
 	port->state = TGT_LOOP_PORT_PENDING;
 	INIT_WORK(&port->attach_work, tgt_loop_port_attach);
+	INIT_DELAYED_WORK(&port->cut_work, tgt_loop_port_cut);
 	strscpy(port->name, name, sizeof(port->name));
 
 	mutex_lock(&host->cfg_lock);
