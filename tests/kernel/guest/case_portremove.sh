@@ -1,9 +1,10 @@
 #!/bin/sh
 # shellcheck shell=dash
 # SPDX-License-Identifier: GPL-2.0-only
-# portremove: remove_port deletes the port's SCSI host and disks and its
-# I_T nexus in tgtd; the other port keeps working; removing the last port
-# leaves no nexus.
+# portremove: remove_port, while reads run on the port's disk, deletes the
+# port's SCSI host and disks and its I_T nexus in tgtd (bounded: the reads
+# end with errors once the disk is gone); the other port keeps working;
+# removing the last port leaves no nexus.
 # shellcheck source=tests/kernel/guest/lib.sh
 . /tests/lib.sh
 
@@ -17,7 +18,23 @@ show_has() {
 }
 wait_for 10 show_has p2 || fail "tgtadm show has no nexus for p2"
 
-check "remove_port p2" port_del p2
+d2b=$(disk_for 2 p2) || fail "p2 has no disk for LUN 2"
+(
+	while sg_dd if="/dev/$d2b" of=/dev/null bs=64k count=32 iflag=direct \
+		>/dev/null 2>&1; do
+		echo >>/tmp/p2reads
+	done
+) &
+reader=$!
+bg_track $reader
+# shellcheck disable=SC2317 # called through wait_for
+reads_run() {
+	[ -s /tmp/p2reads ]
+}
+wait_for 30 reads_run || fail "reads on p2 do not run"
+timeout 60 sh -c "echo $(port_name p2) >$LOOP_SYS/host0/remove_port" ||
+	fail "remove_port p2 under I/O failed or took over 60 s"
+wait_for 30 sh -c "! kill -0 $reader" || fail "reads on the removed port still run"
 # shellcheck disable=SC2317 # called through wait_for
 port_gone() {
 	! port_state "$1" >/dev/null

@@ -4,7 +4,9 @@
 # reload: 20 rounds of insmod scsi_tgt + tgt_loop, port + disks, rmmod
 # tgt_loop + scsi_tgt, with tgtd restarted between rounds (every other
 # round tgtd stays up across the unload and must re-register by itself).
-# No oops (judged by the host), no leaked SCSI hosts or modules.
+# No oops (judged by the host), no leaked SCSI hosts or modules.  In the
+# first round, rmmod tgt_loop must be refused while one of its disks is
+# open.
 # shellcheck source=tests/kernel/guest/lib.sh
 . /tests/lib.sh
 
@@ -21,6 +23,13 @@ while [ $i -lt "$rounds" ]; do
 	wait_for 30 disks_ready p1 || fail "round $i: disks did not appear"
 	sg_turs "/dev/$(disk_for 1)" >/dev/null 2>&1 || true
 	check "round $i: TUR" sg_turs "/dev/$(disk_for 1)"
+	if [ $i = 1 ]; then
+		exec 3<"/dev/$(disk_for 1)"
+		if rmmod tgt_loop 2>/dev/null; then
+			fail "rmmod tgt_loop succeeded with /dev/$(disk_for 1) open"
+		fi
+		exec 3<&-
+	fi
 	# Odd rounds: stop tgtd first; even rounds: unload under a live
 	# tgtd, which then waits for the module to come back.
 	if [ $((i % 2)) = 1 ]; then

@@ -1,13 +1,15 @@
 #!/bin/sh
 # shellcheck shell=dash
 # SPDX-License-Identifier: GPL-2.0-only
-# tgtdkill: tgtd SIGKILLed while reads run; restarted with the same
-# config, the same /dev/sdX devices resume: no I/O error, no oops.
+# tgtdkill: tgtd SIGKILLed while reads (LUN 2) and O_DIRECT writes with
+# read-back (dio, LUN 1) run; restarted with the same config, the same
+# /dev/sdX devices resume: no I/O error, every byte written is on the
+# device and in the backing file, no oops.
 # shellcheck source=tests/kernel/guest/lib.sh
 . /tests/lib.sh
 
 tgt_up
-rm -f /tmp/iters /tmp/ioerr
+rm -f /tmp/iters /tmp/ioerr /tmp/dio.rc
 (
 	while [ ! -e /tmp/stop ]; do
 		if sg_dd if="/dev/$DISK2" of=/dev/null bs=64k count=64 \
@@ -20,6 +22,12 @@ rm -f /tmp/iters /tmp/ioerr
 ) &
 loop=$!
 bg_track $loop
+(
+	rc=0
+	dio -b $LUN1_FILE -n 800 "/dev/$DISK1" >/tmp/dio.out 2>&1 || rc=$?
+	echo $rc >/tmp/dio.rc
+) &
+bg_track $!
 iters() {
 	[ -f /tmp/iters ] && wc -l </tmp/iters || echo 0
 }
@@ -28,8 +36,9 @@ at_least() {
 	[ "$(iters)" -ge "$1" ]
 }
 wait_for 30 at_least 2 || fail "reads do not run"
+[ ! -e /tmp/dio.rc ] || fail "dio ended before the kill: $(cat /tmp/dio.out)"
 check "SIGKILL tgtd" tgtd_kill
-note "tgtd killed after $(iters) read loops"
+note "tgtd killed after $(iters) read loops, dio running"
 # tgt_loop + scsi_tgt must hold (requeue) what was in flight, not fail it.
 before=$(iters)
 tgtd_start
@@ -37,8 +46,10 @@ wait_for 60 at_least $((before + 3)) || fail "reads did not resume after the res
 touch /tmp/stop
 wait_for 60 sh -c "! kill -0 $loop" || fail "read loop did not stop"
 [ ! -s /tmp/ioerr ] || fail "I/O errors across the restart: $(head -c 300 /tmp/ioerr)"
+wait_for 120 test -s /tmp/dio.rc || fail "dio did not finish after the restart"
+cat /tmp/dio.out
+[ "$(cat /tmp/dio.rc)" = 0 ] || fail "dio across the kill failed"
 if [ "$(disk_for 1)" != "$DISK1" ] || [ "$(disk_for 2)" != "$DISK2" ]; then
 	fail "disks changed: now $(disk_for 1) $(disk_for 2)"
 fi
-dio -b $LUN1_FILE -r 2 -n 20 "/dev/$DISK1" || fail "dio on /dev/$DISK1 after the restart"
 pass
