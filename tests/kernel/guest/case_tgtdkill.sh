@@ -49,6 +49,9 @@ wait_for 60 sh -c "! kill -0 $loop" || fail "read loop did not stop"
 wait_for 120 test -s /tmp/dio.rc || fail "dio did not finish after the restart"
 cat /tmp/dio.out
 [ "$(cat /tmp/dio.rc)" = 0 ] || fail "dio across the kill failed"
+# The kernel replayed the nexus to the new tgtd.
+adm --mode target --op show | grep -q "Initiator: $(port_name p1)\$" ||
+	fail "the restarted tgtd has no nexus for p1"
 if [ "$(disk_for 1)" != "$DISK1" ] || [ "$(disk_for 2)" != "$DISK2" ]; then
 	fail "disks changed: now $(disk_for 1) $(disk_for 2)"
 fi
