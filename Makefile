@@ -103,9 +103,14 @@ deps:
 run: deps all
 	$(BUILD)/tgtd -f -c tgtd.conf
 
+# Every suite appends its counts to tests/out/summary.txt; the last line is
+# the total over all of them ("N passed, N failed").
+SUMMARY := $(CURDIR)/tests/out/summary.txt
 test: deps
-	$(MAKE) check
-	$(MAKE) SANITIZE=address,undefined check-unit-func
+	@mkdir -p tests/out && : >$(SUMMARY)
+	TGT_SUMMARY=$(SUMMARY) $(MAKE) check
+	TGT_SUMMARY=$(SUMMARY) TGT_SUMMARY_SUFFIX=-asan $(MAKE) SANITIZE=address,undefined check-unit-func
+	@tests/summary.sh $(SUMMARY)
 
 # ---- tests ----
 check: all $(UNIT_BINS) lint
@@ -177,4 +182,5 @@ install: all
 	install -m 644 doc/tgtd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san tests/out
+	-$(MAKE) -C kernel clean KDIR=$(KDIR) >/dev/null 2>&1

@@ -65,4 +65,7 @@ for t in "$here"/test_*.sh; do
 done
 
 echo "$pass passed, $fail failed"
+if [ -n "${TGT_SUMMARY:-}" ]; then
+	echo "func${TGT_SUMMARY_SUFFIX:-} $pass $fail" >>"$TGT_SUMMARY"
+fi
 [ "$fail" -eq 0 ]

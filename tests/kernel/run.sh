@@ -122,4 +122,7 @@ if [ "$fail" -gt 0 ]; then
 	fi
 fi
 echo "$pass passed, $fail failed"
+if [ -n "${TGT_SUMMARY:-}" ]; then
+	echo "kernel $pass $fail" >>"$TGT_SUMMARY"
+fi
 [ "$fail" -eq 0 ]
