@@ -665,9 +665,11 @@ static struct tgt_loop_host *tgt_loop_host_of(struct kobject *kobj)
 	return container_of(kobj, struct tgt_loop_host, kobj);
 }
 
-static ssize_t add_port_store(struct kobject *kobj,
-			      struct kobj_attribute *attr, const char *buf,
-			      size_t count)
+/* add_port and remove_port: root only, one validated port name. */
+static ssize_t tgt_loop_port_store(struct kobject *kobj, const char *buf,
+				   size_t count,
+				   int (*op)(struct tgt_loop_host *,
+					     const char *))
 {
 	char name[SCSI_TGT_NAME_MAX];
 	int ret;
@@ -676,23 +678,23 @@ static ssize_t add_port_store(struct kobject *kobj,
 		return -EPERM;
 	ret = tgt_loop_name_parse(buf, count, name);
 	if (!ret)
-		ret = tgt_loop_port_add(tgt_loop_host_of(kobj), name);
+		ret = op(tgt_loop_host_of(kobj), name);
 	return ret ? ret : count;
+}
+
+static ssize_t add_port_store(struct kobject *kobj,
+			      struct kobj_attribute *attr, const char *buf,
+			      size_t count)
+{
+	return tgt_loop_port_store(kobj, buf, count, tgt_loop_port_add);
 }
 
 static ssize_t remove_port_store(struct kobject *kobj,
 				 struct kobj_attribute *attr, const char *buf,
 				 size_t count)
 {
-	char name[SCSI_TGT_NAME_MAX];
-	int ret;
-
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	ret = tgt_loop_name_parse(buf, count, name);
-	if (!ret)
-		ret = tgt_loop_port_remove_name(tgt_loop_host_of(kobj), name);
-	return ret ? ret : count;
+	return tgt_loop_port_store(kobj, buf, count,
+				   tgt_loop_port_remove_name);
 }
 
 /* One line per port: name itn_id state scsi_host ("-" if none). */
