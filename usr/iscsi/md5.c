@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * MD5, written from RFC 1321 section 3.  The four rounds are expressed as
+ * one loop over the 64 steps with per-round tables (shift amounts, message
+ * word order), which keeps the code short and each table checkable against
+ * the RFC; the sine-derived constants T[i] = floor(2^32 * |sin(i)|) are
+ * listed.  Words are little-endian (get_le32/put_le32).
+ */
+#include "md5.h"
+
+#include <string.h>
+
+#include "util/util.h"
+
+static const uint32_t md5_t[64] = {
+	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee,
+	0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+	0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
+	0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+	0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
+	0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+	0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
+	0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+	0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
+	0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+	0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05,
+	0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+	0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039,
+	0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+	0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
+	0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
+};
+
+/* Left-rotation amounts per round, step i uses md5_s[i / 16][i % 4]. */
+static const uint8_t md5_s[4][4] = {
+	{ 7, 12, 17, 22 },
+	{ 5, 9, 14, 20 },
+	{ 4, 11, 16, 23 },
+	{ 6, 10, 15, 21 },
+};
+
+static inline uint32_t md5_rol(uint32_t x, unsigned n)
+{
+	return (x << n) | (x >> (32 - n));
+}
+
+/* Round function and message word index of step i (RFC 1321 3.4). */
+static inline uint32_t md5_step_fn(unsigned i, uint32_t b, uint32_t c,
+				   uint32_t d, unsigned *k)
+{
+	switch (i / 16) {
+	case 0:
+		*k = i;
+		return (b & c) | (~b & d);		/* F */
+	case 1:
+		*k = (5 * i + 1) % 16;
+		return (b & d) | (c & ~d);		/* G */
+	case 2:
+		*k = (3 * i + 5) % 16;
+		return b ^ c ^ d;			/* H */
+	default:
+		*k = (7 * i) % 16;
+		return c ^ (b | ~d);			/* I */
+	}
+}
+
+static void md5_block(uint32_t st[4], const uint8_t *blk)
+{
+	uint32_t x[16], a = st[0], b = st[1], c = st[2], d = st[3];
+
+	for (unsigned i = 0; i < 16; i++)
+		x[i] = get_le32(blk + 4 * i);
+	for (unsigned i = 0; i < 64; i++) {
+		unsigned k;
+		uint32_t f = md5_step_fn(i, b, c, d, &k);
+		uint32_t t = a + f + x[k] + md5_t[i];
+
+		a = d;
+		d = c;
+		c = b;
+		b = b + md5_rol(t, md5_s[i / 16][i % 4]);
+	}
+	st[0] += a;
+	st[1] += b;
+	st[2] += c;
+	st[3] += d;
+}
+
+void md5_init(struct md5_ctx *ctx)
+{
+	ctx->state[0] = 0x67452301;
+	ctx->state[1] = 0xefcdab89;
+	ctx->state[2] = 0x98badcfe;
+	ctx->state[3] = 0x10325476;
+	ctx->len = 0;
+}
+
+void md5_update(struct md5_ctx *ctx, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t used = ctx->len % MD5_BLOCK_LEN;
+
+	if (!len)
+		return;
+	ctx->len += len;
+	if (used) {
+		size_t n = MIN(len, MD5_BLOCK_LEN - used);
+
+		memcpy(ctx->buf + used, p, n);
+		p += n;
+		len -= n;
+		if (used + n < MD5_BLOCK_LEN)
+			return;
+		md5_block(ctx->state, ctx->buf);
+	}
+	for (; len >= MD5_BLOCK_LEN; len -= MD5_BLOCK_LEN, p += MD5_BLOCK_LEN)
+		md5_block(ctx->state, p);
+	if (len)
+		memcpy(ctx->buf, p, len);
+}
+
+/* Padding (RFC 1321 3.1-3.2): 0x80, zeros to 56 mod 64, then the bit
+ * length as a 64-bit little-endian number. */
+void md5_final(struct md5_ctx *ctx, uint8_t out[MD5_DIGEST_LEN])
+{
+	uint64_t bits = ctx->len * 8;
+	size_t used = ctx->len % MD5_BLOCK_LEN;
+
+	ctx->buf[used++] = 0x80;
+	if (used > MD5_BLOCK_LEN - 8) {
+		memset(ctx->buf + used, 0, MD5_BLOCK_LEN - used);
+		md5_block(ctx->state, ctx->buf);
+		used = 0;
+	}
+	memset(ctx->buf + used, 0, MD5_BLOCK_LEN - 8 - used);
+	put_le64(ctx->buf + MD5_BLOCK_LEN - 8, bits);
+	md5_block(ctx->state, ctx->buf);
+	for (int i = 0; i < 4; i++)
+		put_le32(out + 4 * i, ctx->state[i]);
+	explicit_bzero(ctx, sizeof(*ctx));
+}
