@@ -16,6 +16,7 @@
 
 #include "core/tgt.h"
 #include "iscsi/crc32c.h"
+#include "iscsi/param.h"
 #include "iscsi/pdu.h"
 #include "util/util.h"
 
@@ -268,13 +269,13 @@ START_TEST(test_wire_bytes)
 	/* Login: the I bit, CSG/NSG packing. */
 	iscsi_pdu_hdr_init(&h, ISCSI_OP_LOGIN_REQ, 0);
 	h.immediate = true;
-	h.flags = ISCSI_LOGIN_FLAGS(1, 0, ISCSI_STAGE_OPERATIONAL,
-				    ISCSI_STAGE_FULL_FEATURE);
+	h.flags = ISCSI_LOGIN_FLAGS(1, 0, ISCSI_LOGIN_STAGE_OPERATIONAL,
+				    ISCSI_LOGIN_STAGE_FFP);
 	ck_assert_int_eq(iscsi_bhs_build(&h, b), 0);
 	ck_assert_uint_eq(b[0], 0x43);
 	ck_assert_uint_eq(b[1], 0x87);
-	ck_assert_uint_eq(ISCSI_LOGIN_CSG(b[1]), ISCSI_STAGE_OPERATIONAL);
-	ck_assert_uint_eq(ISCSI_LOGIN_NSG(b[1]), ISCSI_STAGE_FULL_FEATURE);
+	ck_assert_uint_eq(ISCSI_LOGIN_CSG(b[1]), ISCSI_LOGIN_STAGE_OPERATIONAL);
+	ck_assert_uint_eq(ISCSI_LOGIN_NSG(b[1]), ISCSI_LOGIN_STAGE_FFP);
 }
 END_TEST
 
@@ -351,7 +352,7 @@ START_TEST(test_padding)
 	ck_assert_uint_eq(iscsi_pad_len(2), 2);
 	ck_assert_uint_eq(iscsi_pad_len(3), 1);
 	ck_assert_uint_eq(iscsi_pad_len(4), 0);
-	ck_assert_uint_eq(iscsi_padded_len(ISCSI_DSL_MAX), 0x1000000);
+	ck_assert_uint_eq(iscsi_padded_len(ISCSI_BHS_DSL_MAX), 0x1000000);
 	ck_assert_uint_eq(iscsi_padded_len(8193), 8196);
 }
 END_TEST
@@ -442,7 +443,7 @@ START_TEST(test_bad_lengths)
 	h.ahs_len = ISCSI_AHS_MAX + 4;
 	ck_assert_int_eq(iscsi_bhs_build(&h, b), -EINVAL);
 	h.ahs_len = 0;
-	h.data_len = ISCSI_DSL_MAX + 1;
+	h.data_len = ISCSI_BHS_DSL_MAX + 1;
 	ck_assert_int_eq(iscsi_bhs_build(&h, b), -EINVAL);
 }
 END_TEST
@@ -461,12 +462,12 @@ START_TEST(test_oversized_data)
 	ck_assert_int_eq(iscsi_bhs_parse(b, &h, &lim), 0);
 	put_be24(b + 5, 8193);
 	ck_assert_int_eq(iscsi_bhs_parse(b, &h, &lim), -EMSGSIZE);
-	put_be24(b + 5, ISCSI_DSL_MAX);
+	put_be24(b + 5, ISCSI_BHS_DSL_MAX);
 	ck_assert_int_eq(iscsi_bhs_parse(b, &h, &lim), -EMSGSIZE);
 	/* No limit: only the field width. */
 	lim.max_data_len = 0;
 	ck_assert_int_eq(iscsi_bhs_parse(b, &h, &lim), 0);
-	ck_assert_uint_eq(h.data_len, ISCSI_DSL_MAX);
+	ck_assert_uint_eq(h.data_len, ISCSI_BHS_DSL_MAX);
 	/* Length before opcode: an unknown opcode that is too long is a
 	 * framing error, not a Reject. */
 	lim.max_data_len = 8192;

@@ -25,7 +25,7 @@
 #define ISCSI_DIGEST_LEN	4	/* CRC32C, RFC 7143 11.1 */
 #define ISCSI_PAD		4	/* segments pad to 4 bytes (11.1) */
 #define ISCSI_AHS_MAX		(255 * 4)	/* TotalAHSLength is in words */
-#define ISCSI_DSL_MAX		0xffffffu	/* 24-bit DataSegmentLength */
+#define ISCSI_BHS_DSL_MAX		0xffffffu	/* 24-bit DataSegmentLength */
 #define ISCSI_CDB_BHS_LEN	16	/* CDB bytes in the SCSI Command BHS */
 #define ISCSI_RSVD_TAG		0xffffffffu	/* "no task tag" (11.2.1.8) */
 
@@ -107,10 +107,11 @@
 		   ISCSI_FLAG_LOGIN_CSG_MASK) | \
 		  ((nsg) & ISCSI_FLAG_LOGIN_NSG_MASK))
 
-/* Login stages, CSG/NSG (11.12.3) */
-#define ISCSI_STAGE_SECURITY		0
-#define ISCSI_STAGE_OPERATIONAL		1
-#define ISCSI_STAGE_FULL_FEATURE	3
+/* Login stages, CSG/NSG (11.12.3); param.h has the same values as enum
+ * iscsi_nego_stage, for the negotiator. */
+#define ISCSI_LOGIN_STAGE_SECURITY		0
+#define ISCSI_LOGIN_STAGE_OPERATIONAL		1
+#define ISCSI_LOGIN_STAGE_FFP			3
 
 /* Login status class/detail (11.13.5): (class << 8) | detail */
 #define ISCSI_LOGIN_CLASS_SUCCESS	0x00

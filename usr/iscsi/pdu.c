@@ -534,7 +534,7 @@ int iscsi_bhs_build(const struct iscsi_pdu_hdr *h, uint8_t bhs[ISCSI_BHS_LEN])
 	if (!d)
 		return -EPROTONOSUPPORT;
 	if (h->ahs_len % 4 || h->ahs_len > ISCSI_AHS_MAX ||
-	    h->data_len > ISCSI_DSL_MAX)
+	    h->data_len > ISCSI_BHS_DSL_MAX)
 		return -EINVAL;
 	memset(bhs, 0, ISCSI_BHS_LEN);
 	c->opcode = h->opcode;
