@@ -33,6 +33,9 @@ static int req_raw(enum iscsi_nego_stage st, const char *buf, size_t len)
 	return ret;
 }
 
+/* A literal with its explicit NULs, without the compiler's final one. */
+#define RAW(lit) lit, sizeof(lit) - 1
+
 static int req(enum iscsi_nego_stage st, const char *text)
 {
 	size_t len = strlen(text);
@@ -122,16 +125,16 @@ START_TEST(test_syntax_errors)
 	op_eproto("Bad Key=1\n");
 	/* an empty pair in the middle is not padding */
 	ck_assert_int_eq(req_raw(ISCSI_STAGE_OPERATIONAL,
-				 "ImmediateData=Yes\0\0InitialR2T=Yes\0", 37),
+				 RAW("ImmediateData=Yes\0\0InitialR2T=Yes\0")),
 			 -EPROTO);
 	/* the last pair must be NUL terminated */
-	ck_assert_int_eq(req_raw(ISCSI_STAGE_OPERATIONAL, "InitialR2T=Yes", 14),
+	ck_assert_int_eq(req_raw(ISCSI_STAGE_OPERATIONAL, RAW("InitialR2T=Yes")),
 			 -EPROTO);
 	/* trailing NUL padding is tolerated; an empty request is fine */
 	ck_assert_int_eq(req_raw(ISCSI_STAGE_OPERATIONAL,
-				 "InitialR2T=Yes\0\0\0", 17), 0);
+				 RAW("InitialR2T=Yes\0\0\0")), 0);
 	ck_assert_str_eq(resp, "InitialR2T=Yes\n");
-	ck_assert_int_eq(req_raw(ISCSI_STAGE_OPERATIONAL, "\0\0\0\0", 4), 0);
+	ck_assert_int_eq(req_raw(ISCSI_STAGE_OPERATIONAL, RAW("\0\0\0\0")), 0);
 	ck_assert_str_eq(resp, "");
 	ck_assert_int_eq(req_raw(ISCSI_STAGE_OPERATIONAL, "", 0), 0);
 
