@@ -44,6 +44,8 @@ struct knl_cmd {
 	uint64_t itn_id;
 	uint64_t tag;
 	uint64_t gen;			/* registration it came from */
+	void *buf;			/* knl_buf_get(cmd->data_len) */
+	struct iovec iov;		/* cmd->iov: buf */
 	bool rsp_sent;			/* answered: waiting for CMD_DONE */
 	bool kernel_done;		/* CMD_DONE came first */
 };
@@ -111,6 +113,7 @@ static void knl_cmd_untrack(struct knl_cmd *kc)
 static void knl_cmd_release(struct knl_cmd *kc)
 {
 	knl_cmd_untrack(kc);
+	knl_buf_put(kc->buf, kc->cmd->data_len);
 	tgt_cmd_free(kc->cmd);
 }
 
@@ -261,11 +264,18 @@ static struct knl_cmd *knl_cmd_new(struct knl_nexus *kn,
 	if (!cmd)
 		return NULL;
 	knl_cmd_fill(cmd, ev);
-	if (cmd->data_len && tgt_cmd_buf_alloc(cmd, cmd->data_len)) {
-		tgt_cmd_free(cmd);
-		return NULL;
-	}
 	kc = cmd->lld_priv;
+	if (cmd->data_len) {
+		kc->buf = knl_buf_get(cmd->data_len);
+		if (!kc->buf) {
+			tgt_cmd_free(cmd);
+			return NULL;
+		}
+		kc->iov.iov_base = kc->buf;
+		kc->iov.iov_len = cmd->data_len;
+		cmd->iov = &kc->iov;
+		cmd->iovcnt = 1;
+	}
 	kc->cmd = cmd;
 	kc->host = ev->host;
 	kc->itn_id = ev->itn_id;
