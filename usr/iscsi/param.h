@@ -195,8 +195,9 @@ int iscsi_nego_process(struct iscsi_nego *n, enum iscsi_nego_stage stage,
  * Appends what the target itself must say in the response being built for
  * @stage, each at most once per connection: TargetPortalGroupTag (and, in
  * a Normal session, TargetAlias if configured) in the first login response
- * after TargetName was received (section 13.9); MaxRecvDataSegmentLength in the first
- * operational-stage response (13.12); and, in the operational stage on the
+ * after TargetName was received (section 13.9); MaxRecvDataSegmentLength
+ * in the first operational-stage response (13.12); and, in the
+ * operational stage on the
  * leading connection of a Normal session, an offer for every session key
  * the initiator did not send whose RFC default we cannot accept (e.g.
  * MaxBurstLength below 262144).  Call after iscsi_nego_process().
