@@ -197,10 +197,11 @@ int iscsi_nego_process(struct iscsi_nego *n, enum iscsi_nego_stage stage,
  * a Normal session, TargetAlias if configured) in the first login response
  * after TargetName was received (section 13.9); MaxRecvDataSegmentLength
  * in the first operational-stage response (13.12); and, in the
- * operational stage on the
- * leading connection of a Normal session, an offer for every session key
- * the initiator did not send whose RFC default we cannot accept (e.g.
- * MaxBurstLength below 262144).  Call after iscsi_nego_process().
+ * operational stage, an offer for every key the initiator did not send
+ * whose RFC default we cannot accept (e.g. MaxBurstLength below 262144,
+ * HeaderDigest when CRC32C is required); session-wide keys only on the
+ * leading connection of a Normal session.  Call after
+ * iscsi_nego_process().
  */
 void iscsi_nego_declare(struct iscsi_nego *n, enum iscsi_nego_stage stage,
 			struct strbuf *out);
