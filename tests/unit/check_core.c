@@ -132,6 +132,49 @@ START_TEST(test_nexus_admission)
 }
 END_TEST
 
+struct visible {
+	int tids[8];
+	int n;
+};
+
+static void visible_add(int tid, const char *name, void *arg)
+{
+	struct visible *v = arg;
+
+	if (v->n < 8)
+		v->tids[v->n++] = tid;
+}
+
+START_TEST(test_target_visible_by_acl)
+{
+	struct visible v = { { 0 }, 0 };
+
+	th_init();
+	ck_assert_int_eq(tgt_lld_register(&other_lld), 0);
+	ck_assert_int_eq(tgt_target_create(2, "iqn.2026-11.test:t2", "other"),
+			 0);
+	ck_assert_int_eq(tgt_target_create(3, "iqn.2026-11.test:t3", "other"),
+			 0);
+	ck_assert_int_eq(tgt_target_create(4, "iqn.2026-11.test:t4", "other"),
+			 0);
+	ck_assert_int_eq(tgt_acl_add(2, TGT_ACL_ADDR, "10.0.0.0/8"), 0);
+	ck_assert_int_eq(tgt_acl_add(3, TGT_ACL_NAME, "iqn.x:other"), 0);
+	ck_assert_int_eq(tgt_acl_add(4, TGT_ACL_ADDR, "ALL"), 0);
+	ck_assert_int_eq(tgt_target_update(4, "state", "offline"), 0);
+	/* Target 1 belongs to another transport; 3 refuses the name; 4 is
+	 * offline: only 2 is visible. */
+	ck_assert_int_eq(tgt_target_for_each_visible("other", "iqn.x:me",
+						     "10.1.2.3", visible_add,
+						     &v), 1);
+	ck_assert_int_eq(v.tids[0], 2);
+	v.n = 0;
+	ck_assert_int_eq(tgt_target_for_each_visible("other", "iqn.x:me",
+						     "192.168.1.1",
+						     visible_add, &v), 0);
+	th_fini();
+}
+END_TEST
+
 /* ---- management errors ---- */
 
 START_TEST(test_target_lu_mgmt)
@@ -576,6 +619,7 @@ static Suite *core_suite(void)
 	tcase_add_test(acl, test_acl_match_bad);
 	tcase_add_test(acl, test_acl_match_name);
 	tcase_add_test(acl, test_nexus_admission);
+	tcase_add_test(acl, test_target_visible_by_acl);
 	suite_add_tcase(s, acl);
 	tcase_add_test(mgmt, test_target_lu_mgmt);
 	tcase_add_test(mgmt, test_accounts);

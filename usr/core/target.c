@@ -247,6 +247,27 @@ int tgt_target_find(const char *name, int *tid)
 	return t ? 0 : -ENOENT;
 }
 
+int tgt_target_for_each_visible(const char *lld, const char *initiator_name,
+				const char *initiator_addr,
+				void (*fn)(int tid, const char *name,
+					   void *arg),
+				void *arg)
+{
+	struct tgt_target *t;
+	int n = 0;
+
+	pthread_rwlock_rdlock(&core_lock);
+	list_for_each_entry(t, &core_targets, node) {
+		if (strcmp(t->lld, lld) != 0 || t->offline ||
+		    !target_acl_admits(t, initiator_name, initiator_addr))
+			continue;
+		fn(t->tid, t->name, arg);
+		n++;
+	}
+	pthread_rwlock_unlock(&core_lock);
+	return n;
+}
+
 int tgt_target_next_tid(void)
 {
 	int tid = 1;

@@ -51,6 +51,18 @@ int tgt_target_destroy(int tid, bool force);
 int tgt_target_update(int tid, const char *key, const char *value);
 /* Name -> tid; -ENOENT. */
 int tgt_target_find(const char *name, int *tid);
+/*
+ * Calls @fn(tid, name, arg) for every ready target of transport @lld
+ * whose ACL admits an initiator with @initiator_name / @initiator_addr
+ * (either may be NULL), in tid order: what an iSCSI discovery session
+ * (SendTargets=All) may list.  @fn runs under the core's target lock and
+ * must not call into the core.  Returns how many were listed.
+ */
+int tgt_target_for_each_visible(const char *lld, const char *initiator_name,
+				const char *initiator_addr,
+				void (*fn)(int tid, const char *name,
+					   void *arg),
+				void *arg);
 /* First free tid >= 1, for tgtd.conf targets without an explicit id. */
 int tgt_target_next_tid(void);
 
