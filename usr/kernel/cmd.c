@@ -6,10 +6,13 @@
  * kernel copy the data-out into our buffer) -> tgt_cmd_submit -> cmd_done
  * -> CMD_RSP (the kernel copies data-in during it) -> CMD_DONE -> free.
  * Outstanding commands are hashed by (host, itn_id, tag) so that CMD_DONE
- * finds them.  If CMD_RSP is refused with -ENOENT (the kernel forgot the
- * command: nexus or host gone, a new registration) the command is freed
- * at once; any other refusal leaves the command the kernel's, so a plain
- * CHECK CONDITION answer follows (see knl_cmd_respond).  Should CMD_DONE
+ * finds them.  CMD_RSP goes without an ack (knl_send): a refusal comes
+ * back later as an event.  If CMD_RSP is refused with -ENOENT (the kernel
+ * forgot the command: nexus or host gone, a new registration) the command
+ * is freed then; any other refusal leaves the command the kernel's, so a
+ * plain CHECK CONDITION answer follows (see knl_cmd_refused).  A receive
+ * overflow may drop refusals, so it makes every unconfirmed answer go
+ * again, waiting for the verdict (knl_cmds_resync).  Should CMD_DONE
  * come before our answer, the command is freed at cmd_done unanswered.
  * Answers from an earlier registration are never sent (generations).
  *
@@ -46,6 +49,8 @@ struct knl_cmd {
 	uint64_t gen;			/* registration it came from */
 	void *buf;			/* knl_buf_get(cmd->data_len) */
 	struct iovec iov;		/* cmd->iov: buf */
+	struct list_head rsp_node;	/* knl_rsp_unconfirmed */
+	uint32_t rsp_seq;		/* the answer's netlink seq */
 	bool rsp_sent;			/* answered: waiting for CMD_DONE */
 	bool kernel_done;		/* CMD_DONE came first */
 };
@@ -60,6 +65,13 @@ struct knl_tmf {
 
 static struct list_head *knl_cmd_hash;
 static size_t knl_cmd_nr;
+/*
+ * Commands whose answer went without an ack (knl_send) and that neither
+ * CMD_DONE nor a refusal has confirmed yet, oldest first.  Refusals are
+ * rare, so they are matched by a walk.
+ */
+static struct list_head knl_rsp_unconfirmed =
+	LIST_HEAD_INIT(knl_rsp_unconfirmed);
 
 int knl_cmds_init(void)
 {
@@ -104,6 +116,8 @@ static struct knl_cmd *knl_cmd_find(uint32_t host, uint64_t itn_id,
 
 static void knl_cmd_untrack(struct knl_cmd *kc)
 {
+	if (list_node_linked(&kc->rsp_node))
+		list_del(&kc->rsp_node);
 	if (!list_node_linked(&kc->node))
 		return;
 	list_del(&kc->node);
@@ -181,44 +195,155 @@ static void knl_cmd_refuse(const struct knl_event *ev, uint8_t status,
  * plainly (HARDWARE ERROR / INTERNAL TARGET FAILURE, no data) rather than
  * left for the initiator's timeout.
  */
+static void knl_cmd_rsp_fill(const struct knl_cmd *kc, struct knl_cmd_rsp *r);
+
+/* The plain answer for a command whose real one was refused. */
+static int knl_cmd_fallback(const struct knl_cmd *kc)
+{
+	return knl_rsp_status(kc->host, kc->itn_id, kc->tag,
+			      kc->cmd->aborted ? SAM_STAT_TASK_ABORTED :
+			      SAM_STAT_CHECK_CONDITION, SK_HARDWARE_ERROR,
+			      ASC_INTERNAL_TARGET_FAILURE);
+}
+
 static int knl_cmd_respond(struct knl_cmd *kc)
 {
+	struct knl_cmd_rsp r;
+	int ret;
+
+	knl_cmd_rsp_fill(kc, &r);
+	ret = knl_rsp_send(&r);
+	if (ret && ret != -ENOENT && ret != -ENOTCONN)
+		ret = knl_cmd_fallback(kc);
+	return ret;
+}
+
+/* The command's answer, as knl_cmd_respond sends it first. */
+static void knl_cmd_rsp_fill(const struct knl_cmd *kc, struct knl_cmd_rsp *r)
+{
 	const struct tgt_cmd *cmd = kc->cmd;
-	struct knl_cmd_rsp r = {
+
+	*r = (struct knl_cmd_rsp){
 		.host = kc->host, .itn_id = kc->itn_id, .tag = kc->tag,
 		.status = cmd->aborted ? SAM_STAT_TASK_ABORTED : cmd->status,
 	};
-	int ret;
-
 	if (!cmd->aborted && cmd->sense_len) {
-		r.sense = cmd->sense;
-		r.sense_len = cmd->sense_len;
+		r->sense = cmd->sense;
+		r->sense_len = cmd->sense_len;
 	}
 	if (!cmd->aborted && cmd->dir == TGT_DATA_READ && cmd->xfer_len &&
 	    cmd->iov) {
-		r.uaddr = (uint64_t)(uintptr_t)cmd->iov[0].iov_base;
-		r.xfer_len = MIN(cmd->xfer_len, cmd->data_len);
+		r->uaddr = (uint64_t)(uintptr_t)cmd->iov[0].iov_base;
+		r->xfer_len = MIN(cmd->xfer_len, cmd->data_len);
 	}
-	ret = knl_rsp_send(&r);
-	if (ret && ret != -ENOENT && ret != -ENOTCONN)
-		ret = knl_rsp_status(kc->host, kc->itn_id, kc->tag,
-				     cmd->aborted ? SAM_STAT_TASK_ABORTED :
-				     SAM_STAT_CHECK_CONDITION,
-				     SK_HARDWARE_ERROR,
-				     ASC_INTERNAL_TARGET_FAILURE);
+}
+
+/*
+ * The hot path: the answer goes without waiting for an ack (one syscall
+ * instead of a send, a read and the ack's wake-up).  The kernel then
+ * either sends CMD_DONE (accepted) or refuses it (knl_cmd_refused); the
+ * command stays tracked, with its buffer, until one of them arrives.
+ */
+static int knl_cmd_respond_async(struct knl_cmd *kc)
+{
+	struct knl_cmd_rsp r;
+	int ret;
+
+	knl_cmd_rsp_fill(kc, &r);
+	ret = knl_send(knl_msg_cmd_rsp(knl_family(), &r), &kc->rsp_seq);
+	if (!ret)
+		list_add_tail(&kc->rsp_node, &knl_rsp_unconfirmed);
 	return ret;
+}
+
+/* Answered and accepted: CMD_DONE frees it.  Otherwise freed now. */
+static void knl_cmd_answered(struct knl_cmd *kc, int ret)
+{
+	if (ret) {
+		knl_cmd_release(kc);
+		return;
+	}
+	kc->rsp_sent = true;
 }
 
 void knl_cmd_done(struct tgt_cmd *cmd)
 {
 	struct knl_cmd *kc = cmd->lld_priv;
 
-	if (!kc->kernel_done && knl_live(kc->gen) &&
-	    knl_cmd_respond(kc) == 0) {
-		kc->rsp_sent = true;	/* CMD_DONE frees it */
+	if (kc->kernel_done || !knl_live(kc->gen)) {
+		knl_cmd_release(kc);
 		return;
 	}
-	knl_cmd_release(kc);
+	/* Not sent at all (no memory): the waiting path decides. */
+	if (knl_cmd_respond_async(kc))
+		knl_cmd_answered(kc, knl_cmd_respond(kc));
+	else
+		kc->rsp_sent = true;
+}
+
+static struct knl_cmd *knl_cmd_find_seq(uint32_t seq)
+{
+	struct knl_cmd *kc;
+
+	list_for_each_entry(kc, &knl_rsp_unconfirmed, rsp_node) {
+		if (kc->rsp_seq == seq)
+			return kc;
+	}
+	return NULL;
+}
+
+/*
+ * As knl_cmd_respond after a refusal: -ENOENT means the kernel forgot the
+ * command; anything else leaves it the kernel's, so a plain answer
+ * follows, waiting for the verdict this time.
+ */
+void knl_cmd_refused(uint32_t seq, int err)
+{
+	struct knl_cmd *kc = knl_cmd_find_seq(seq);
+	struct knl_cmd_rsp r;
+	int ret = err;
+
+	if (!kc) {
+		/* A refusal of a synthetic answer (knl_cmd_refuse) or stale. */
+		if (err != -ENOENT)
+			knl_warn_rl("kernel transport: request %u refused: "
+				    "%s%s%s", seq, strerror(-err),
+				    knl_ack_text()[0] ? ": " : "",
+				    knl_ack_text());
+		return;
+	}
+	list_del(&kc->rsp_node);
+	if (err != -ENOENT) {
+		knl_cmd_rsp_fill(kc, &r);
+		knl_warn_rl("kernel transport: CMD_RSP (host %u, nexus %llu, "
+			    "tag %llu, status 0x%02x): %s%s%s", r.host,
+			    (unsigned long long)r.itn_id,
+			    (unsigned long long)r.tag, r.status,
+			    strerror(-err), knl_ack_text()[0] ? ": " : "",
+			    knl_ack_text());
+		ret = knl_cmd_fallback(kc);
+	}
+	knl_cmd_answered(kc, ret);
+}
+
+void knl_cmds_resync(void)
+{
+	struct list_head todo = LIST_HEAD_INIT(todo);
+	struct knl_cmd *kc;
+
+	/* Answers sent from now on are the waiting kind: no new entries. */
+	while (!list_empty(&knl_rsp_unconfirmed)) {
+		kc = list_first_entry(&knl_rsp_unconfirmed, struct knl_cmd,
+				      rsp_node);
+		list_del(&kc->rsp_node);
+		list_add_tail(&kc->rsp_node, &todo);
+	}
+	while (!list_empty(&todo)) {
+		kc = list_first_entry(&todo, struct knl_cmd, rsp_node);
+		list_del(&kc->rsp_node);
+		/* Accepted before: -ENOENT now, and its CMD_DONE is moot. */
+		knl_cmd_answered(kc, knl_cmd_respond(kc));
+	}
 }
 
 void knl_cmd_done_event(const struct knl_event *ev)
@@ -265,6 +390,7 @@ static struct knl_cmd *knl_cmd_new(struct knl_nexus *kn,
 		return NULL;
 	knl_cmd_fill(cmd, ev);
 	kc = cmd->lld_priv;
+	list_init(&kc->rsp_node);
 	if (cmd->data_len) {
 		kc->buf = knl_buf_get(cmd->data_len);
 		if (!kc->buf) {

@@ -53,6 +53,7 @@ static struct {
 	struct knl_nl nl;
 	knl_test_sink_fn sink;		/* tests: replaces the socket */
 	void *sink_arg;
+	uint32_t sink_seq;
 	bool connected;
 	bool stopping;
 	uint64_t gen;
@@ -244,6 +245,41 @@ int knl_request(struct nl_msg *msg)
 	return ret;
 }
 
+/* Tests: a refusal from the sink arrives as the socket's would. */
+static int knl_sink_send(struct nl_msg *msg, uint32_t *seq)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct nlmsgerr e;
+	} ack = { .nlh = { .nlmsg_len = sizeof(ack),
+			   .nlmsg_type = NLMSG_ERROR } };
+	int ret = knl.sink(nlmsg_hdr(msg), knl.sink_arg);
+
+	nlmsg_free(msg);
+	*seq = ++knl.sink_seq;
+	if (!ret)
+		return 0;
+	ack.nlh.nlmsg_seq = *seq;
+	ack.e.error = ret;
+	ret = knl_nl_pending_push(&knl.nl, &ack.nlh, sizeof(ack));
+	if (!ret)
+		knl_drain_schedule();
+	return ret;
+}
+
+int knl_send(struct nl_msg *msg, uint32_t *seq)
+{
+	if (!msg)
+		return -ENOMEM;
+	if (knl.sink)
+		return knl_sink_send(msg, seq);
+	if (!knl.connected) {
+		nlmsg_free(msg);
+		return -ENOTCONN;
+	}
+	return knl_nl_send(&knl.nl, msg, seq);
+}
+
 const char *knl_ack_text(void)
 {
 	return knl.sink ? "" : knl.nl.ack_msg;
@@ -384,11 +420,26 @@ static void knl_nexus_req(const struct knl_event *ev, bool bad)
 
 /* ---- events ---- */
 
+/* The kernel refused a request sent without an ack (knl_send). */
+static void knl_refusal(const struct nlmsghdr *nlh)
+{
+	uint32_t seq;
+	int err = knl_nl_refusal(&knl.nl, nlh, &seq);
+
+	knl_cmd_refused(seq, err);
+}
+
 static void knl_event_dispatch(const struct nlmsghdr *nlh, size_t len)
 {
 	struct knl_event ev;
 	char why[160];
-	int ret = knl_event_decode(nlh, len, &ev, why, sizeof(why));
+	int ret;
+
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		knl_refusal(nlh);
+		return;
+	}
+	ret = knl_event_decode(nlh, len, &ev, why, sizeof(why));
 
 	if (ret == -EOPNOTSUPP) {
 		knl_warn_rl("kernel transport: unknown event %u ignored",
@@ -434,6 +485,8 @@ static void knl_health_check(void)
 			    "holds events back meanwhile",
 			    (unsigned long long)knl.nl.enobufs);
 		knl.enobufs_seen = knl.nl.enobufs;
+		/* The overflow may have eaten refusals of our answers. */
+		knl_cmds_resync();
 	}
 	if (knl.connected && knl.nl.gone)
 		knl_disconnect("the scsi_tgt module was unloaded");

@@ -69,6 +69,13 @@ bool knl_live(uint64_t gen);
  * -ENOMEM) and returns the kernel's 0/-errno, or -ENOTCONN.
  */
 int knl_request(struct nl_msg *msg);
+/*
+ * Loop only.  Sends @msg (consumed) without waiting for the kernel: 0
+ * (sent; *@seq names it), or a local failure (-ENOTCONN, -ENOMEM, -EIO).
+ * A refusal comes later, in order with the events, as
+ * knl_cmd_refused(seq, -errno); success is silent.
+ */
+int knl_send(struct nl_msg *msg, uint32_t *seq);
 /* Loop only.  The extended-ack text of the last refused request, or "". */
 const char *knl_ack_text(void);
 /* Loop only.  The nexus (host, itn_id) or NULL. */
@@ -113,6 +120,13 @@ void knl_cmd_done_event(const struct knl_event *ev);
 void knl_tmf_req(const struct knl_event *ev, bool bad);
 void knl_cmd_done(struct tgt_cmd *cmd);
 void knl_tmf_done(struct tgt_tmf *tmf);
+/* The kernel refused the answer sent as @seq (see knl_send). */
+void knl_cmd_refused(uint32_t seq, int err);
+/*
+ * The receive queue overflowed, which may have dropped refusals: answers
+ * not yet confirmed are sent again, waiting for the kernel's verdict.
+ */
+void knl_cmds_resync(void);
 /* The registration ended: nothing outstanding will be answered. */
 void knl_cmds_forget(void);
 /* Commands tracked (answer pending or awaiting CMD_DONE), for tests. */

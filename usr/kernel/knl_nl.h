@@ -9,9 +9,11 @@
  * generic netlink request inside our sendmsg(), so its answer is already
  * queued when the send returns and "waiting for the ack" never waits on
  * anything but the kernel's immediate answer (bounded by a timeout as a
- * safety net).  Events that arrive ahead of an ack are queued, in order,
- * on @pending; the owner drains that queue (knl_nl_pending_pop) before
- * reading the socket again, which keeps events in arrival order.
+ * safety net).  Hot-path responses go without an ack (knl_nl_send):
+ * success is silent, a refusal arrives later as an NLMSG_ERROR event.
+ * Events that arrive ahead of an ack are queued, in order, on @pending;
+ * the owner drains that queue (knl_nl_pending_pop) before reading the
+ * socket again, which keeps events in arrival order.
  *
  * The socket also joins nlctrl's "notify" group so that unloading the
  * scsi_tgt module (CTRL_CMD_DELFAMILY) is noticed: @gone becomes true.
@@ -78,6 +80,22 @@ void knl_nl_close(struct knl_nl *nl);
  */
 int knl_nl_request(struct knl_nl *nl, struct nl_msg *msg,
 		   knl_nl_reply_fn reply, void *arg);
+
+/*
+ * Sends @msg (always consumed; NULL: -ENOMEM) without asking for an ack
+ * and returns at once: 0 (sent; *@seq is its sequence number), or a
+ * local failure (-ENOTCONN, -ENOMEM, -EIO).  The kernel answers only a
+ * refusal: an NLMSG_ERROR with *@seq, queued as an event (in order with
+ * the others) for knl_nl_refusal().  A refusal can be lost only with the
+ * receive queue overflowing, which the next read reports as -ENOBUFS.
+ */
+int knl_nl_send(struct knl_nl *nl, struct nl_msg *msg, uint32_t *seq);
+/*
+ * A queued NLMSG_ERROR event: returns the refused request's -errno, sets
+ * *@seq to its sequence number and nl->ack_msg to its extended-ack text.
+ */
+int knl_nl_refusal(struct knl_nl *nl, const struct nlmsghdr *nlh,
+		   uint32_t *seq);
 
 /*
  * Reads one datagram without blocking and queues its events.  Returns 1

@@ -212,19 +212,46 @@ static void knl_nl_extack(struct knl_nl *nl, const struct nlmsghdr *nlh)
 	}
 }
 
-static void knl_nl_ack(struct knl_nl *nl, const struct nlmsghdr *nlh,
-		       struct knl_nl_wait *w)
+static int knl_nl_ack_errno(const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+		return 0;		/* malformed: treat as no news */
+	return e->error > 0 ? -e->error : e->error;
+}
+
+/*
+ * An ack nobody waits for is either stale (its request timed out) or the
+ * refusal of a request sent without NLM_F_ACK (knl_nl_send): the latter
+ * is queued, in order with the events, for the owner to match by seq.
+ */
+static void knl_nl_ack(struct knl_nl *nl, const struct nlmsghdr *nlh,
+		       struct knl_nl_wait *w)
+{
+	int err = knl_nl_ack_errno(nlh);
+
 	if (!w || nlh->nlmsg_seq != w->seq ||
-	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-		return;			/* a stale ack: its request timed out */
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
+		if (err && knl_nl_pending_push(nl, nlh, nlh->nlmsg_len))
+			log_err("kernel transport: out of memory: refusal "
+				"of request %u lost", nlh->nlmsg_seq);
+		return;
+	}
 	w->acked = true;
-	w->err = e->error > 0 ? -e->error : e->error;
+	w->err = err;
 	nl->ack_msg[0] = '\0';
 	if (w->err)
 		knl_nl_extack(nl, nlh);
+}
+
+int knl_nl_refusal(struct knl_nl *nl, const struct nlmsghdr *nlh,
+		   uint32_t *seq)
+{
+	*seq = nlh->nlmsg_seq;
+	nl->ack_msg[0] = '\0';
+	knl_nl_extack(nl, nlh);
+	return knl_nl_ack_errno(nlh);
 }
 
 /* nlctrl notification: is it our family going away? */
@@ -369,4 +396,24 @@ int knl_nl_request(struct knl_nl *nl, struct nl_msg *msg,
 	if (ret < 0)
 		return knl_nl_errno(ret);
 	return knl_nl_wait_ack(nl, &w);
+}
+
+int knl_nl_send(struct knl_nl *nl, struct nl_msg *msg, uint32_t *seq)
+{
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	if (!nl->sk) {
+		nlmsg_free(msg);
+		return -ENOTCONN;
+	}
+	nl_complete_msg(nl->sk, msg);
+	nlh = nlmsg_hdr(msg);
+	nlh->nlmsg_flags &= ~NLM_F_ACK;	/* only a refusal comes back */
+	*seq = nlh->nlmsg_seq;
+	ret = nl_send(nl->sk, msg);
+	nlmsg_free(msg);
+	return ret < 0 ? knl_nl_errno(ret) : 0;
 }
