@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -36,6 +37,7 @@ struct iscsi_conn {
 	bool want_out;			/* EPOLLOUT armed */
 	bool hdigest, ddigest;
 	char peer[TGT_ADDR_MAX];
+	char local[TGT_ADDR_MAX + 8];	/* "ADDR:PORT" */
 	struct evloop_work work;	/* accept hand-off, then close */
 	struct iscsi_conn_cfg cfg;
 	struct iscsi_pdu_limits lim;
@@ -390,6 +392,35 @@ static void iscsi_conn_peer_fill(struct iscsi_conn *c)
 		inet_ntop(af, a, c->peer, sizeof(c->peer));
 }
 
+static void iscsi_conn_local_fill(struct iscsi_conn *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[INET6_ADDRSTRLEN] = "?";
+	uint16_t port = 0;
+	bool v6 = false;
+
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET) {
+			const struct sockaddr_in *sin = (void *)&ss;
+
+			inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+			port = ntohs(sin->sin_port);
+		} else if (ss.ss_family == AF_INET6) {
+			const struct sockaddr_in6 *s6 = (void *)&ss;
+			const struct in6_addr *a6 = &s6->sin6_addr;
+
+			v6 = !IN6_IS_ADDR_V4MAPPED(a6);
+			inet_ntop(v6 ? AF_INET6 : AF_INET,
+				  v6 ? (const void *)a6 : &a6->s6_addr[12],
+				  host, sizeof(host));
+			port = ntohs(s6->sin6_port);
+		}
+	}
+	snprintf(c->local, sizeof(c->local), v6 ? "[%s]:%u" : "%s:%u", host,
+		 port);
+}
+
 int iscsi_conn_create(int fd, struct evloop *loop,
 		      const struct iscsi_conn_ops *ops,
 		      const struct iscsi_conn_cfg *cfg, void *priv,
@@ -417,6 +448,7 @@ int iscsi_conn_create(int fd, struct evloop *loop,
 	c->lim.max_data_len = MIN(cfg->max_recv_dsl, cfg->rx_buf_len);
 	list_init(&c->tx_queue);
 	iscsi_conn_peer_fill(c);
+	iscsi_conn_local_fill(c);
 	ret = evloop_fd_add(loop, fd, EPOLLIN, iscsi_conn_io, c);
 	if (ret)
 		goto free_data;
@@ -480,6 +512,11 @@ struct evloop *iscsi_conn_loop(const struct iscsi_conn *c)
 const char *iscsi_conn_peer(const struct iscsi_conn *c)
 {
 	return c->peer;
+}
+
+const char *iscsi_conn_local(const struct iscsi_conn *c)
+{
+	return c->local;
 }
 
 void iscsi_conn_set_digests(struct iscsi_conn *c, bool header, bool data)

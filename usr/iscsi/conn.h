@@ -103,6 +103,13 @@ struct evloop *iscsi_conn_loop(const struct iscsi_conn *c);
 /* Peer address in text form (IPv4-mapped IPv6 shown as IPv4). */
 const char *iscsi_conn_peer(const struct iscsi_conn *c);
 
+/*
+ * Local (portal) address of the connection, "ADDR:PORT" or
+ * "[V6ADDR]:PORT" (IPv4-mapped IPv6 shown as IPv4): what SendTargets
+ * answers as TargetAddress (RFC 7143 13.8).
+ */
+const char *iscsi_conn_local(const struct iscsi_conn *c);
+
 /* Digests take effect for the next PDU each way (after login). */
 void iscsi_conn_set_digests(struct iscsi_conn *c, bool header, bool data);
 /* MaxRecvDataSegmentLength we declared; -EINVAL above rx_buf_len. */

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The iSCSI transport (RFC 7143) above the connection layer (conn.h):
+ * login and discovery (login.c), sessions, sequence numbers, NOP, Logout
+ * and task management (session.c), SCSI commands and their data
+ * (scsi_cmd.c).
+ *
+ * Model: ErrorRecoveryLevel 0 and MaxConnections 1, so a session has
+ * exactly one connection and the two share one object, struct
+ * iscsi_session, created when the connection is accepted (its login
+ * state) and kept until the connection closed and every command and TMF
+ * it submitted got its cmd_done/tmf_done.
+ *
+ * Threading (usr/core/tgt.h): a session, its connection and its nexus
+ * live on the connection's loop; every function here runs there, except
+ * the lld hooks nexus_kill and exit, which only post work.  The global
+ * session list (reinstatement, shutdown) has its own mutex.
+ */
+#ifndef TGT_ISCSI_ISCSI_H
+#define TGT_ISCSI_ISCSI_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "chap.h"
+#include "conn.h"
+#include "core/tgt.h"
+#include "param.h"
+#include "util/list.h"
+#include "util/strbuf.h"
+
+#define ISCSI_RX_BUF_LEN	262144u	/* the MRDSL we declare */
+#define ISCSI_LOGIN_DSL		8192u	/* receive limit during login */
+#define ISCSI_LOGIN_TEXT_MAX	65536u	/* reassembled login/text data */
+#define ISCSI_CMD_WINDOW	128u	/* MaxCmdSN - ExpCmdSN + 1 */
+#define ISCSI_XFER_MAX		(64u << 20)	/* largest EDTL we buffer */
+#define ISCSI_TPGT		1
+#define ISCSI_CHAP_CHALLENGE_LEN 16
+
+extern const struct tgt_lld_ops iscsi_lld_ops;
+extern const struct iscsi_conn_ops iscsi_session_conn_ops;
+
+enum iscsi_session_state {
+	ISCSI_SESS_LOGIN = 0,		/* login phase */
+	ISCSI_SESS_FFP,			/* full feature phase */
+	ISCSI_SESS_CLOSING,		/* logout answered or login failed */
+};
+
+/* CHAP exchange, target side (RFC 7143 12.1.3). */
+enum iscsi_chap_state {
+	ISCSI_CHAP_WAIT_A = 0,		/* expecting CHAP_A */
+	ISCSI_CHAP_WAIT_R,		/* challenge sent, expecting N/R */
+	ISCSI_CHAP_DONE,
+};
+
+struct iscsi_login {
+	bool started;			/* the first request was seen */
+	bool nego_ready;		/* nego initialised */
+	uint8_t stage;			/* current stage (CSG we expect) */
+	uint32_t itt;
+	struct strbuf req;		/* C-bit reassembly (6.3) */
+	struct iscsi_nego nego;
+	struct iscsi_param_limits lim;
+	bool auth_done;
+	bool chap_required;
+	enum iscsi_chap_state chap;
+	uint8_t chap_alg;
+	uint8_t chap_id;
+	uint8_t chap_c[ISCSI_CHAP_CHALLENGE_LEN];
+};
+
+struct iscsi_session {
+	struct list_head node;		/* iscsi_sessions */
+	/* One for the connection and its tasks (dropped once both are
+	 * gone), one per posted kill work. */
+	atomic_int refs;
+	atomic_flag kill_posted;
+	struct evloop_work kill_work;
+	struct iscsi_conn *conn;	/* NULL once closed */
+	struct evloop *loop;
+	enum iscsi_session_state state;
+	bool released;			/* the connection's reference went */
+	bool discovery;
+	struct iscsi_login login;
+	struct iscsi_params params;
+	uint8_t isid[6];
+	uint16_t tsih;
+	uint16_t cid;
+	int tid;			/* 0: discovery */
+	char initiator_name[TGT_NAME_MAX];
+	char target_name[TGT_NAME_MAX];
+	struct tgt_nexus *nexus;
+	uint64_t itn_id;
+	/* sequence numbers (RFC 7143 4.2.2) */
+	uint32_t exp_cmdsn;
+	uint32_t stat_sn;
+	uint32_t next_ttt;
+	/* commands and TMFs not yet freed */
+	unsigned tasks;
+	struct list_head wait_data;	/* struct iscsi_task awaiting Data-Out */
+	/* a Text response in pieces (C bit, 11.11.2) */
+	struct strbuf text_rsp;
+	size_t text_off;
+	uint32_t text_ttt;
+};
+
+struct iscsi_task;
+
+/* A PDU of a task: its done() finds the task. */
+struct iscsi_task_tx {
+	struct iscsi_tx tx;
+	struct iscsi_task *task;
+};
+
+/* cmd->lld_priv: a SCSI command in flight. */
+struct iscsi_task {
+	struct list_head node;		/* wait_data while receiving */
+	struct iscsi_session *s;
+	struct tgt_cmd *cmd;
+	uint32_t itt;
+	uint32_t cmdsn;
+	uint32_t received;		/* Data-Out bytes in */
+	uint32_t r2t_next;		/* next offset to solicit */
+	uint32_t r2t_ttt;		/* outstanding R2T, or ISCSI_RSVD_TAG */
+	uint32_t r2t_end;		/* end of its burst */
+	uint32_t r2tsn;
+	uint32_t datasn;
+	uint32_t unsol_end;		/* end of unsolicited data */
+	bool finished;			/* cmd_done seen, or dropped */
+	int tx_pending;			/* PDUs queued and not yet done */
+	struct iscsi_task_tx r2t;
+	struct iscsi_task_tx *din;	/* Data-In PDUs (cmd_done) */
+	struct iscsi_task_tx rsp;	/* SCSI Response */
+	uint8_t sense[2 + TGT_SENSE_MAX];
+};
+
+/* --- session.c --- */
+
+/* MaxCmdSN for responses: the window after ExpCmdSN (4.2.2.1). */
+uint32_t iscsi_session_max_cmdsn(const struct iscsi_session *s);
+/*
+ * Accepts a CmdSN-bearing PDU (4.2.2.1): immediate ones do not advance
+ * ExpCmdSN, others must carry ExpCmdSN.  False: ignore the PDU.
+ */
+bool iscsi_session_cmdsn_take(struct iscsi_session *s, bool immediate,
+			      uint32_t cmdsn);
+/* Queues @tx; on failure runs its done(tx, false) so owners see one
+ * outcome.  0 or -ENOTCONN. */
+int iscsi_session_send(struct iscsi_session *s, struct iscsi_tx *tx);
+/* Builds @h and sends it with a copy of @data (@len bytes).  0/-errno. */
+int iscsi_session_send_copy(struct iscsi_session *s,
+			    const struct iscsi_pdu_hdr *h, const void *data,
+			    uint32_t len);
+/* As iscsi_session_send_copy, then closes the connection once the PDU
+ * went: the last word of a failed login or a logout. */
+int iscsi_session_send_last(struct iscsi_session *s,
+			    const struct iscsi_pdu_hdr *h, const void *data,
+			    uint32_t len);
+/* One task ended (cmd or TMF freed): may free the session. */
+void iscsi_session_task_put(struct iscsi_session *s);
+/* Posts a kill to @s (any thread, session pinned by the caller). */
+void iscsi_session_kill(struct iscsi_session *s);
+/* Kills older sessions of the same initiator, ISID and target
+ * (session reinstatement, 6.3.5). */
+void iscsi_session_reinstate(struct iscsi_session *s);
+uint16_t iscsi_session_tsih_new(void);
+uint64_t iscsi_session_itn_new(void);
+void iscsi_tmf_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h);
+void iscsi_tmf_done(struct tgt_tmf *tmf);
+
+/* --- login.c --- */
+
+/* A Login Request (any stage).  0, or -errno to close. */
+int iscsi_login_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+		   const uint8_t *data);
+/* A Text Request in full feature phase (SendTargets).  0 or -errno. */
+int iscsi_text_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+		  const uint8_t *data);
+void iscsi_login_release(struct iscsi_login *l);
+/*
+ * The value of @key in the "key=value\0" list @data (@len bytes), or
+ * NULL.  Stops at the first pair without a NUL; never reads beyond @len.
+ * Returns a pointer into @data and its length in @vlen.
+ */
+const char *iscsi_text_find(const char *data, size_t len, const char *key,
+			    size_t *vlen);
+
+/* --- scsi_cmd.c --- */
+
+int iscsi_scsi_cmd_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+		      const uint8_t *ahs, const uint8_t *data);
+int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+		      const uint8_t *data);
+void iscsi_cmd_done(struct tgt_cmd *cmd);
+/* Frees tasks still receiving data (connection closed). */
+void iscsi_tasks_drop(struct iscsi_session *s);
+/* Drops waiting tasks matching @lun (NULL: all) or @itt; count. */
+unsigned iscsi_tasks_abort(struct iscsi_session *s, const uint8_t *lun,
+			   uint32_t itt);
+
+#endif

@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iSCSI sessions (see iscsi.h): the transport's lld ops, the connection
+ * hooks that dispatch PDUs by phase, sequence numbers (RFC 7143 4.2.2),
+ * NOP-Out/NOP-In (11.18, 11.19), Logout (11.14, 11.15) and task
+ * management (11.5, 11.6).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iscsi.h"
+#include "util/log.h"
+#include "util/util.h"
+
+static struct list_head iscsi_sessions = LIST_HEAD_INIT(iscsi_sessions);
+static pthread_mutex_t iscsi_sessions_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_uint iscsi_tsih_next = 1;
+static atomic_ullong iscsi_itn_next = 1;
+
+/* ---- sequence numbers ---- */
+
+/* Serial number arithmetic (RFC 1982), as 4.2.2.1 asks. */
+static bool iscsi_sn_lt(uint32_t a, uint32_t b)
+{
+	return a != b && (int32_t)(a - b) < 0;
+}
+
+uint32_t iscsi_session_max_cmdsn(const struct iscsi_session *s)
+{
+	return s->exp_cmdsn + ISCSI_CMD_WINDOW - 1;
+}
+
+bool iscsi_session_cmdsn_take(struct iscsi_session *s, bool immediate,
+			      uint32_t cmdsn)
+{
+	if (immediate)
+		return true;
+	/* One connection: TCP delivers in order, so anything but ExpCmdSN
+	 * is outside the window or a duplicate, and is ignored (4.2.2.1). */
+	if (cmdsn != s->exp_cmdsn) {
+		log_debug("iscsi: %s: CmdSN %u, expected %u: ignored",
+			  s->initiator_name, cmdsn, s->exp_cmdsn);
+		return false;
+	}
+	s->exp_cmdsn++;
+	return true;
+}
+
+uint16_t iscsi_session_tsih_new(void)
+{
+	unsigned v;
+
+	/* TSIH 0 means "new session" (11.12.6): skip it on wrap. */
+	do {
+		v = atomic_fetch_add(&iscsi_tsih_next, 1) & 0xffff;
+	} while (!v);
+	return (uint16_t)v;
+}
+
+uint64_t iscsi_session_itn_new(void)
+{
+	return atomic_fetch_add(&iscsi_itn_next, 1);
+}
+
+/* ---- sending ---- */
+
+int iscsi_session_send(struct iscsi_session *s, struct iscsi_tx *tx)
+{
+	if (s->conn && iscsi_conn_send(s->conn, tx) == 0)
+		return 0;
+	if (tx->done)
+		tx->done(tx, false);
+	return -ENOTCONN;
+}
+
+struct iscsi_copy_tx {
+	struct iscsi_tx tx;
+	struct iscsi_session *s;
+	bool close_after;
+	uint8_t data[];
+};
+
+static void iscsi_copy_tx_done(struct iscsi_tx *tx, bool sent)
+{
+	struct iscsi_copy_tx *ct = container_of(tx, struct iscsi_copy_tx, tx);
+
+	if (ct->close_after && sent && ct->s->conn)
+		iscsi_conn_close(ct->s->conn);
+	free(ct);
+}
+
+static struct iscsi_copy_tx *iscsi_copy_tx_new(const struct iscsi_pdu_hdr *h,
+					       const void *data, uint32_t len)
+{
+	struct iscsi_copy_tx *ct = calloc(1, sizeof(*ct) + len);
+
+	if (!ct)
+		return NULL;
+	if (iscsi_bhs_build(h, ct->tx.bhs)) {
+		free(ct);
+		return NULL;
+	}
+	if (len) {
+		memcpy(ct->data, data, len);
+		ct->tx.data_iov[0] = (struct iovec){ ct->data, len };
+		ct->tx.data_iovcnt = 1;
+	}
+	ct->tx.data_len = len;
+	ct->tx.done = iscsi_copy_tx_done;
+	return ct;
+}
+
+static int iscsi_session_send_ct(struct iscsi_session *s,
+				 const struct iscsi_pdu_hdr *h,
+				 const void *data, uint32_t len, bool close)
+{
+	struct iscsi_copy_tx *ct = iscsi_copy_tx_new(h, data, len);
+
+	if (!ct)
+		return -ENOMEM;
+	ct->s = s;
+	ct->close_after = close;
+	return iscsi_session_send(s, &ct->tx);
+}
+
+int iscsi_session_send_copy(struct iscsi_session *s,
+			    const struct iscsi_pdu_hdr *h, const void *data,
+			    uint32_t len)
+{
+	return iscsi_session_send_ct(s, h, data, len, false);
+}
+
+/* ---- life cycle ---- */
+
+static struct iscsi_session *iscsi_session_new(struct iscsi_conn *c)
+{
+	struct iscsi_session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	atomic_init(&s->refs, 1);
+	atomic_flag_clear(&s->kill_posted);
+	s->conn = c;
+	s->loop = iscsi_conn_loop(c);
+	s->next_ttt = 1;
+	list_init(&s->wait_data);
+	strbuf_init(&s->login.req);
+	strbuf_init(&s->text_rsp);
+	pthread_mutex_lock(&iscsi_sessions_lock);
+	list_add_tail(&s->node, &iscsi_sessions);
+	pthread_mutex_unlock(&iscsi_sessions_lock);
+	return s;
+}
+
+static void iscsi_session_put(struct iscsi_session *s)
+{
+	bool last;
+
+	/* Under the list lock: shutdown takes references from the list. */
+	pthread_mutex_lock(&iscsi_sessions_lock);
+	last = atomic_fetch_sub(&s->refs, 1) == 1;
+	if (last)
+		list_del(&s->node);
+	pthread_mutex_unlock(&iscsi_sessions_lock);
+	if (!last)
+		return;
+	iscsi_login_release(&s->login);
+	strbuf_release(&s->text_rsp);
+	free(s);
+}
+
+/* Drops the connection's reference once it and every task are gone. */
+static void iscsi_session_maybe_done(struct iscsi_session *s)
+{
+	if (!s->conn && !s->tasks && !s->released) {
+		s->released = true;
+		iscsi_session_put(s);
+	}
+}
+
+void iscsi_session_task_put(struct iscsi_session *s)
+{
+	s->tasks--;
+	iscsi_session_maybe_done(s);
+}
+
+static void iscsi_session_kill_work(void *arg)
+{
+	struct iscsi_session *s = arg;
+
+	if (s->conn)
+		iscsi_conn_close(s->conn);
+	iscsi_session_put(s);
+}
+
+void iscsi_session_kill(struct iscsi_session *s)
+{
+	if (atomic_flag_test_and_set(&s->kill_posted))
+		return;
+	atomic_fetch_add(&s->refs, 1);
+	evloop_work_init(&s->kill_work, iscsi_session_kill_work, s);
+	evloop_post(s->loop, &s->kill_work);
+}
+
+int iscsi_session_send_last(struct iscsi_session *s,
+			    const struct iscsi_pdu_hdr *h, const void *data,
+			    uint32_t len)
+{
+	s->state = ISCSI_SESS_CLOSING;
+	return iscsi_session_send_ct(s, h, data, len, true);
+}
+
+void iscsi_session_reinstate(struct iscsi_session *s)
+{
+	struct iscsi_session *o;
+
+	pthread_mutex_lock(&iscsi_sessions_lock);
+	list_for_each_entry(o, &iscsi_sessions, node) {
+		/* Fields of @o are read racily but are written once at its
+		 * own login; a stale match only closes a session early. */
+		if (o == s || o->tid != s->tid || !o->tsih ||
+		    memcmp(o->isid, s->isid, sizeof(s->isid)) ||
+		    strcmp(o->initiator_name, s->initiator_name))
+			continue;
+		iscsi_session_kill(o);
+	}
+	pthread_mutex_unlock(&iscsi_sessions_lock);
+}
+
+/* ---- NOP, Logout ---- */
+
+static int iscsi_nop_out_rx(struct iscsi_session *s,
+			    const struct iscsi_pdu_hdr *h, const uint8_t *data)
+{
+	struct iscsi_pdu_hdr r;
+
+	if (!iscsi_session_cmdsn_take(s, h->immediate, h->nop_out.cmdsn))
+		return 0;
+	/* ITT 0xffffffff: an answer to our NOP-In, nothing to send. */
+	if (h->itt == ISCSI_RSVD_TAG)
+		return 0;
+	iscsi_pdu_hdr_init(&r, ISCSI_OP_NOP_IN, h->itt);
+	memcpy(r.lun, h->lun, sizeof(r.lun));
+	r.nop_in.ttt = ISCSI_RSVD_TAG;
+	r.nop_in.statsn = s->stat_sn++;
+	r.nop_in.exp_cmdsn = s->exp_cmdsn;
+	r.nop_in.max_cmdsn = iscsi_session_max_cmdsn(s);
+	/* The ping data comes back (11.19.2), within MaxRecvDSL. */
+	r.data_len = MIN(h->data_len, s->params.max_xmit_dsl);
+	iscsi_session_send_copy(s, &r, data, r.data_len);
+	return 0;
+}
+
+static int iscsi_logout_rx(struct iscsi_session *s,
+			   const struct iscsi_pdu_hdr *h)
+{
+	struct iscsi_pdu_hdr r;
+
+	iscsi_session_cmdsn_take(s, h->immediate, h->logout_req.cmdsn);
+	iscsi_pdu_hdr_init(&r, ISCSI_OP_LOGOUT_RSP, h->itt);
+	/* One connection per session: closing it closes the session, and
+	 * at ERL 0 nothing is kept for recovery (11.15). */
+	r.logout_rsp.response = ISCSI_LOGOUT_RSP_SUCCESS;
+	if (h->logout_req.reason == ISCSI_LOGOUT_REMOVE_CONN)
+		r.logout_rsp.response = ISCSI_LOGOUT_RSP_NO_RECOVERY;
+	r.logout_rsp.statsn = s->stat_sn++;
+	r.logout_rsp.exp_cmdsn = s->exp_cmdsn;
+	r.logout_rsp.max_cmdsn = iscsi_session_max_cmdsn(s);
+	s->state = ISCSI_SESS_CLOSING;
+	return iscsi_session_send_ct(s, &r, NULL, 0, true) == -ENOMEM ?
+	       -ENOMEM : 0;
+}
+
+/* ---- task management ---- */
+
+struct iscsi_tmf {
+	struct iscsi_session *s;
+	uint32_t itt;
+	uint32_t cmdsn;
+	uint32_t ref_cmdsn;
+	bool cold;			/* TARGET COLD RESET: drop after */
+};
+
+static int iscsi_tmf_fn_map(uint8_t fn, uint8_t *out)
+{
+	switch (fn) {
+	case ISCSI_TMF_ABORT_TASK:	*out = TGT_TMF_ABORT_TASK; break;
+	case ISCSI_TMF_ABORT_TASK_SET:	*out = TGT_TMF_ABORT_TASK_SET; break;
+	case ISCSI_TMF_CLEAR_ACA:	*out = TGT_TMF_CLEAR_ACA; break;
+	case ISCSI_TMF_CLEAR_TASK_SET:	*out = TGT_TMF_CLEAR_TASK_SET; break;
+	case ISCSI_TMF_LUN_RESET:	*out = TGT_TMF_LUN_RESET; break;
+	case ISCSI_TMF_TARGET_WARM_RESET:
+	case ISCSI_TMF_TARGET_COLD_RESET: *out = TGT_TMF_TARGET_RESET; break;
+	case ISCSI_TMF_QUERY_TASK:	*out = TGT_TMF_QUERY_TASK; break;
+	case ISCSI_TMF_IT_NEXUS_RESET:	*out = TGT_TMF_IT_NEXUS_RESET; break;
+	case ISCSI_TMF_TASK_REASSIGN:
+		/* ERL 0: no allegiance reassignment (11.5.1). */
+		return ISCSI_TMF_RSP_NO_REASSIGN;
+	default:
+		return ISCSI_TMF_RSP_NOT_SUPPORTED;
+	}
+	return 0;
+}
+
+static void iscsi_tmf_respond(struct iscsi_session *s, uint32_t itt,
+			      uint8_t response, bool close)
+{
+	struct iscsi_pdu_hdr r;
+
+	iscsi_pdu_hdr_init(&r, ISCSI_OP_TMF_RSP, itt);
+	r.tmf_rsp.response = response;
+	r.tmf_rsp.statsn = s->stat_sn++;
+	r.tmf_rsp.exp_cmdsn = s->exp_cmdsn;
+	r.tmf_rsp.max_cmdsn = iscsi_session_max_cmdsn(s);
+	iscsi_session_send_ct(s, &r, NULL, 0, close);
+}
+
+static uint8_t iscsi_tmf_result_map(const struct tgt_tmf *tmf,
+				    const struct iscsi_tmf *it)
+{
+	switch (tmf->result) {
+	case TGT_TMF_COMPLETE:	return ISCSI_TMF_RSP_COMPLETE;
+	case TGT_TMF_SUCCEEDED:	return ISCSI_TMF_RSP_SUCCEEDED;
+	case TGT_TMF_NO_TASK:
+		/* A task whose command never arrived but whose CmdSN is
+		 * before the TMF's counts as received and done (11.5.1). */
+		if (tmf->fn == TGT_TMF_ABORT_TASK &&
+		    iscsi_sn_lt(it->ref_cmdsn, it->cmdsn))
+			return ISCSI_TMF_RSP_COMPLETE;
+		return ISCSI_TMF_RSP_NO_TASK;
+	case TGT_TMF_NO_LUN:	return ISCSI_TMF_RSP_NO_LUN;
+	case TGT_TMF_REJECTED:	return ISCSI_TMF_RSP_NOT_SUPPORTED;
+	default:		return ISCSI_TMF_RSP_REJECTED;
+	}
+}
+
+void iscsi_tmf_done(struct tgt_tmf *tmf)
+{
+	struct iscsi_tmf *it = tmf->lld_priv;
+	struct iscsi_session *s = it->s;
+
+	if (s->conn)
+		iscsi_tmf_respond(s, it->itt, iscsi_tmf_result_map(tmf, it),
+				  it->cold);
+	tgt_tmf_free(tmf);
+	iscsi_session_task_put(s);
+}
+
+/* Tasks still waiting for Data-Out are unknown to the core: a TMF that
+ * covers them drops them here (they get no response, 4.2.3.x/11.5). */
+static void iscsi_tmf_local_abort(struct iscsi_session *s,
+				  const struct iscsi_pdu_hdr *h, uint8_t fn)
+{
+	switch (fn) {
+	case TGT_TMF_ABORT_TASK:
+		iscsi_tasks_abort(s, NULL, h->tmf_req.ref_itt);
+		break;
+	case TGT_TMF_ABORT_TASK_SET:
+	case TGT_TMF_CLEAR_TASK_SET:
+	case TGT_TMF_LUN_RESET:
+		iscsi_tasks_abort(s, h->lun, ISCSI_RSVD_TAG);
+		break;
+	case TGT_TMF_IT_NEXUS_RESET:
+	case TGT_TMF_TARGET_RESET:
+		iscsi_tasks_abort(s, NULL, ISCSI_RSVD_TAG);
+		break;
+	default:
+		break;
+	}
+}
+
+void iscsi_tmf_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h)
+{
+	uint8_t fn = h->tmf_req.function, tfn = 0;
+	struct tgt_tmf *tmf;
+	struct iscsi_tmf *it;
+	int rsp;
+
+	if (!iscsi_session_cmdsn_take(s, h->immediate, h->tmf_req.cmdsn))
+		return;
+	rsp = iscsi_tmf_fn_map(fn, &tfn);
+	if (rsp) {
+		iscsi_tmf_respond(s, h->itt, (uint8_t)rsp, false);
+		return;
+	}
+	tmf = tgt_tmf_alloc(s->nexus, sizeof(*it));
+	if (!tmf) {
+		iscsi_tmf_respond(s, h->itt, ISCSI_TMF_RSP_REJECTED, false);
+		return;
+	}
+	iscsi_tmf_local_abort(s, h, tfn);
+	it = tmf->lld_priv;
+	it->s = s;
+	it->itt = h->itt;
+	it->cmdsn = h->tmf_req.cmdsn;
+	it->ref_cmdsn = h->tmf_req.ref_cmdsn;
+	it->cold = fn == ISCSI_TMF_TARGET_COLD_RESET;
+	tmf->fn = tfn;
+	memcpy(tmf->lun, h->lun, sizeof(tmf->lun));
+	tmf->tag = h->itt;
+	tmf->ref_tag = h->tmf_req.ref_itt;
+	s->tasks++;
+	tgt_tmf_submit(tmf);
+}
+
+/* ---- connection hooks ---- */
+
+static int iscsi_ffp_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+			const uint8_t *ahs, uint8_t *data)
+{
+	uint8_t bhs[ISCSI_BHS_LEN];
+
+	switch (h->opcode) {
+	case ISCSI_OP_SCSI_CMD:
+		return iscsi_scsi_cmd_rx(s, h, ahs, data);
+	case ISCSI_OP_DATA_OUT:
+		return iscsi_data_out_rx(s, h, data);
+	case ISCSI_OP_NOP_OUT:
+		return iscsi_nop_out_rx(s, h, data);
+	case ISCSI_OP_TEXT_REQ:
+		return iscsi_text_rx(s, h, data);
+	case ISCSI_OP_LOGOUT_REQ:
+		return iscsi_logout_rx(s, h);
+	case ISCSI_OP_TMF_REQ:
+		iscsi_tmf_rx(s, h);
+		return 0;
+	default:
+		/* SNACK needs ERL >= 1 (11.16); a login in FFP is wrong. */
+		iscsi_bhs_build(h, bhs);
+		return iscsi_conn_send_reject(s->conn,
+					      ISCSI_REJECT_PROTOCOL_ERROR,
+					      bhs, s->stat_sn++, s->exp_cmdsn,
+					      iscsi_session_max_cmdsn(s));
+	}
+}
+
+/* Commands in a discovery session are a protocol error (4.3). */
+static bool iscsi_ffp_allowed(const struct iscsi_session *s, uint8_t op)
+{
+	if (!s->discovery)
+		return true;
+	return op == ISCSI_OP_TEXT_REQ || op == ISCSI_OP_LOGOUT_REQ ||
+	       op == ISCSI_OP_NOP_OUT;
+}
+
+static int iscsi_session_reject(struct iscsi_session *s, uint8_t reason,
+				const uint8_t bhs[ISCSI_BHS_LEN])
+{
+	int ret = iscsi_conn_send_reject(s->conn, reason, bhs, s->stat_sn++,
+					 s->exp_cmdsn,
+					 iscsi_session_max_cmdsn(s));
+
+	/* Outside the full feature phase there is nothing to go on with. */
+	if (s->state != ISCSI_SESS_FFP)
+		return -EPROTO;
+	return ret;
+}
+
+static int iscsi_session_pdu_rx(struct iscsi_conn *c,
+				const struct iscsi_pdu_hdr *h,
+				const uint8_t *ahs, uint8_t *data)
+{
+	struct iscsi_session *s = iscsi_conn_priv(c);
+	uint8_t bhs[ISCSI_BHS_LEN];
+
+	if (!s) {
+		s = iscsi_session_new(c);
+		if (!s)
+			return -ENOMEM;
+		iscsi_conn_set_priv(c, s);
+	}
+	switch (s->state) {
+	case ISCSI_SESS_LOGIN:
+		if (h->opcode == ISCSI_OP_LOGIN_REQ)
+			return iscsi_login_rx(s, h, data);
+		/* Only Login PDUs before the full feature phase (4.3). */
+		return -EPROTO;
+	case ISCSI_SESS_FFP:
+		if (iscsi_ffp_allowed(s, h->opcode))
+			return iscsi_ffp_rx(s, h, ahs, data);
+		iscsi_bhs_build(h, bhs);
+		return iscsi_session_reject(s, ISCSI_REJECT_PROTOCOL_ERROR,
+					    bhs);
+	default:
+		return 0;	/* logging out: ignore the rest */
+	}
+}
+
+static int iscsi_session_pdu_reject(struct iscsi_conn *c, uint8_t reason,
+				    const uint8_t bhs[ISCSI_BHS_LEN])
+{
+	struct iscsi_session *s = iscsi_conn_priv(c);
+
+	if (!s)
+		return -EPROTO;		/* not even a login yet */
+	return iscsi_session_reject(s, reason, bhs);
+}
+
+static void iscsi_session_closed(struct iscsi_conn *c)
+{
+	struct iscsi_session *s = iscsi_conn_priv(c);
+
+	if (!s)
+		return;
+	s->conn = NULL;
+	iscsi_tasks_drop(s);
+	if (s->nexus) {
+		/* Submitted commands still get cmd_done (aborted). */
+		tgt_nexus_destroy(s->nexus);
+		s->nexus = NULL;
+	}
+	iscsi_session_maybe_done(s);
+}
+
+const struct iscsi_conn_ops iscsi_session_conn_ops = {
+	.pdu_rx = iscsi_session_pdu_rx,
+	.pdu_reject = iscsi_session_pdu_reject,
+	.closed = iscsi_session_closed,
+};
+
+/* ---- the lld ---- */
+
+static const struct iscsi_conn_cfg iscsi_cfg = {
+	.rx_buf_len = ISCSI_RX_BUF_LEN,
+	.max_recv_dsl = ISCSI_LOGIN_DSL,
+};
+
+/* "portal=ADDR:PORT[,portal=...]"; no option: no portals. */
+static int iscsi_lld_init(const char *opts)
+{
+	char buf[512], *p, *save = NULL;
+	int ret;
+
+	if (!opts || !*opts)
+		return 0;
+	if (util_strscpy(buf, opts, sizeof(buf)) < 0)
+		return -EINVAL;
+	for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if (strncmp(p, "portal=", 7)) {
+			log_err("iscsi: unknown option '%s'", p);
+			return -EINVAL;
+		}
+		ret = iscsi_portal_add(p + 7, &iscsi_session_conn_ops,
+				       &iscsi_cfg);
+		if (ret) {
+			log_err("iscsi: portal %s: %s", p + 7, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void iscsi_lld_exit(void)
+{
+	struct iscsi_session *s;
+
+	iscsi_portal_del_all();
+	pthread_mutex_lock(&iscsi_sessions_lock);
+	list_for_each_entry(s, &iscsi_sessions, node)
+		iscsi_session_kill(s);
+	pthread_mutex_unlock(&iscsi_sessions_lock);
+}
+
+/* Management thread, core lock held: only post (tgt.h). */
+static void iscsi_nexus_kill(struct tgt_nexus *n, void *priv)
+{
+	iscsi_session_kill(priv);
+}
+
+static void iscsi_nexus_show(void *priv, struct strbuf *out)
+{
+	const struct iscsi_session *s = priv;
+
+	strbuf_addf(out, "            iSCSI TSIH: %u, ISID: "
+		    "%02x%02x%02x%02x%02x%02x\n", s->tsih, s->isid[0],
+		    s->isid[1], s->isid[2], s->isid[3], s->isid[4],
+		    s->isid[5]);
+}
+
+const struct tgt_lld_ops iscsi_lld_ops = {
+	.name = "iscsi",
+	.init = iscsi_lld_init,
+	.exit = iscsi_lld_exit,
+	.cmd_done = iscsi_cmd_done,
+	.tmf_done = iscsi_tmf_done,
+	.nexus_kill = iscsi_nexus_kill,
+	.nexus_show = iscsi_nexus_show,
+};
