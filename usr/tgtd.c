@@ -25,6 +25,7 @@
 #include "core/evloop.h"
 #include "core/target.h"
 #include "core/tgt.h"
+#include "iscsi/iscsi.h"
 #include "kernel/kernel.h"
 #include "mgmt/mgmt.h"
 #include "mgmt/server.h"
@@ -40,6 +41,7 @@
 /* Transports compiled into tgtd; each becomes a --<name> option. */
 static const struct tgt_lld_ops *const tgtd_llds[] = {
 	&kernel_lld_ops,
+	&iscsi_lld_ops,
 	NULL,
 };
 
