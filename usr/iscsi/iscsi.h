@@ -125,7 +125,8 @@ struct iscsi_task {
 	uint32_t r2t_ttt;		/* outstanding R2T, or ISCSI_RSVD_TAG */
 	uint32_t r2t_end;		/* end of its burst */
 	uint32_t r2tsn;
-	uint32_t datasn;
+	uint32_t datasn;		/* next Data-In DataSN */
+	uint32_t exp_datasn;		/* next Data-Out DataSN (sequence) */
 	uint32_t unsol_end;		/* end of unsolicited data */
 	bool finished;			/* cmd_done seen, or dropped */
 	int tx_pending;			/* PDUs queued and not yet done */

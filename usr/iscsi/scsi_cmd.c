@@ -267,6 +267,7 @@ static void iscsi_r2t_send(struct iscsi_task *t)
 	h.r2t.r2tsn = t->r2tsn++;
 	h.r2t.offset = t->r2t_next;
 	h.r2t.desired_len = len;
+	t->exp_datasn = 0;	/* DataSN restarts per R2T (11.7.5) */
 	t->r2t_end = t->r2t_next + len;
 	t->r2t_next = t->r2t_end;
 	t->r2t.tx.data_iovcnt = 0;
@@ -321,6 +322,14 @@ int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 					      s->stat_sn++, s->exp_cmdsn,
 					      iscsi_session_max_cmdsn(s));
 	}
+	/* A DataSN gap means lost data; without recovery (ERL 0) the
+	 * connection goes (7.1.x, 11.7.5). */
+	if (d->datasn != t->exp_datasn) {
+		log_info("iscsi: %s: Data-Out DataSN %u, expected %u",
+			 s->initiator_name, d->datasn, t->exp_datasn);
+		return -EPROTO;
+	}
+	t->exp_datasn++;
 	memcpy((uint8_t *)t->cmd->iov[0].iov_base + d->offset, data,
 	       h->data_len);
 	t->received += h->data_len;
