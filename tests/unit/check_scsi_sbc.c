@@ -309,6 +309,41 @@ START_TEST(test_xfer_overflow)
 }
 END_TEST
 
+/*
+ * A READ whose buffer ends inside a block moves exactly the buffer's
+ * bytes (SAM-5: up to the expected transfer length; the rest is residual).
+ */
+START_TEST(test_read_partial_block)
+{
+	uint8_t *old = malloc(4 * BS512), *buf = malloc(4 * BS512);
+	struct th_result r;
+
+	fill(old, 4 * BS512, 3);
+	ck_assert_int_eq(run_rw(1, WRITE_10, 60, 4, old, 4 * BS512, &r),
+			 SAM_STAT_GOOD);
+	memset(buf, 0xee, 4 * BS512);
+	ck_assert_int_eq(run_rw(1, READ_10, 60, 1, buf, 200, &r),
+			 SAM_STAT_GOOD);
+	ck_assert_uint_eq(r.xfer_len, 200);
+	ck_assert_uint_eq(r.cdb_xfer_len, BS512);
+	ck_assert_mem_eq(buf, old, 200);
+	ck_assert_uint_eq(buf[200], 0xee);		/* never overrun */
+	memset(buf, 0xee, 4 * BS512);
+	ck_assert_int_eq(run_rw(1, READ_16, 60, 4, buf, 1000, &r),
+			 SAM_STAT_GOOD);
+	ck_assert_uint_eq(r.xfer_len, 1000);
+	ck_assert_uint_eq(r.cdb_xfer_len, 4 * BS512);
+	ck_assert_mem_eq(buf, old, 1000);
+	ck_assert_uint_eq(buf[1000], 0xee);
+	/* the range is still checked */
+	ck_assert_int_eq(run_rw(1, READ_10, DISK_BLOCKS, 1, buf, 200, &r),
+			 SAM_STAT_CHECK_CONDITION);
+	ck_assert_uint_eq(th_sense_asc(&r), ASC_LBA_OUT_OF_RANGE);
+	free(old);
+	free(buf);
+}
+END_TEST
+
 /* READ(6)/WRITE(6): a transfer length of 0 means 256 blocks. */
 START_TEST(test_rw6_256)
 {
@@ -838,6 +873,7 @@ static Suite *sbc_suite(void)
 	tcase_add_test(misc, test_read_capacity_fields);
 	tcase_add_test(misc, test_verify);
 	tcase_add_test(misc, test_verify_pattern);
+	tcase_add_test(misc, test_read_partial_block);
 	tcase_add_test(misc, test_verify_null_chunks);
 	tcase_add_test(misc, test_write_verify);
 	tcase_add_test(misc, test_sync_cache);

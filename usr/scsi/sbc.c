@@ -358,9 +358,78 @@ static void sbc_rw(struct scsi_dev *dev, struct tgt_cmd *cmd, bool write)
 		sbc_fail_errno(cmd, ret, write);
 }
 
+static void sbc_read_partial_done(struct bs_io *io, ssize_t res)
+{
+	struct tgt_cmd *cmd = io->priv;
+	struct scsi_ctx *ctx = scsi_ctx_of(cmd);
+
+	if (res < 0) {
+		sbc_fail_errno(cmd, res, false);
+		return;
+	}
+	scsi_cmd_data_in(cmd, ctx->buf, (size_t)ctx->end);
+	scsi_cmd_done(cmd);
+}
+
+/*
+ * Bytes of a READ that fall in a block only partly covered by the
+ * initiator's buffer (SAM-5: move up to the expected transfer length and
+ * report the rest as residual), 0 when the buffer ends on a block boundary
+ * or holds the whole transfer.
+ */
+static uint32_t sbc_read_tail(struct scsi_dev *dev, struct tgt_cmd *cmd,
+			      const struct sbc_cdb *c)
+{
+	uint64_t want = (uint64_t)c->nblocks << dev->block_shift;
+
+	if (cmd->data_len >= want)
+		return 0;
+	return cmd->data_len & (dev->block_size - 1);
+}
+
+/*
+ * A READ whose buffer ends inside a block: the covered blocks go through a
+ * bounce buffer and exactly data_len bytes are copied out.
+ */
+static void sbc_read_partial(struct scsi_dev *dev, struct tgt_cmd *cmd,
+			     const struct sbc_cdb *c)
+{
+	struct scsi_ctx *ctx = scsi_ctx_of(cmd);
+	size_t len = ROUND_UP((size_t)cmd->data_len, dev->block_size);
+	int ret;
+
+	cmd->cdb_xfer_len = (uint32_t)MIN((uint64_t)c->nblocks <<
+					  dev->block_shift, UINT32_MAX);
+	ret = posix_memalign(&ctx->buf, 4096, len);
+	if (ret) {
+		ctx->buf = NULL;
+		sbc_fail_errno(cmd, -ret, false);
+		return;
+	}
+	ctx->end = cmd->data_len;
+	ctx->iov.iov_base = ctx->buf;
+	ctx->iov.iov_len = len;
+	ctx->io.iov = &ctx->iov;
+	ctx->io.iovcnt = 1;
+	sbc_io_prep(cmd, c->lba << dev->block_shift, len, 0,
+		    sbc_read_partial_done);
+	ret = bs_read(dev->bs, &ctx->io);
+	if (ret)
+		sbc_fail_errno(cmd, ret, false);
+}
+
 void sbc_read(struct scsi_dev *dev, struct tgt_cmd *cmd)
 {
-	sbc_rw(dev, cmd, false);
+	struct sbc_cdb c;
+
+	sbc_cdb_parse(cmd->cdb, &c);
+	if (!sbc_read_tail(dev, cmd, &c)) {
+		sbc_rw(dev, cmd, false);
+		return;
+	}
+	if (sbc_b1_check(cmd, &c) &&
+	    sbc_range_check(dev, cmd, c.lba, c.nblocks))
+		sbc_read_partial(dev, cmd, &c);
 }
 
 void sbc_write(struct scsi_dev *dev, struct tgt_cmd *cmd)
