@@ -6,7 +6,8 @@
  *
  * Family SCSI_TGT_GENL_NAME, family version SCSI_TGT_GENL_VERSION.  The ABI
  * version (SCSI_TGT_ABI_VERSION) is exchanged in TGT_UEVENT_REGISTER; a
- * mismatch is refused with -EPROTO.  Changing any message, attribute or
+ * version outside SCSI_TGT_ABI_VERSION_MIN..SCSI_TGT_ABI_VERSION is
+ * refused with -EPROTO, and the reply carries the caller's version.  Changing any message, attribute or
  * meaning below requires bumping SCSI_TGT_ABI_VERSION.
  *
  * Every message carries TGT_ATTR_HOST_NO and, except REGISTER/REPLAY,
@@ -25,7 +26,14 @@
 
 #define SCSI_TGT_GENL_NAME	"scsi_tgt"
 #define SCSI_TGT_GENL_VERSION	1
-#define SCSI_TGT_ABI_VERSION	1
+#define SCSI_TGT_ABI_VERSION	2
+/*
+ * Versions the kernel still serves.  ABI 2 differs from ABI 1 in one
+ * point: CMD_DONE is sent only with a non-zero RESULT; a CMD_RSP that
+ * returns 0 has finished with tgtd's buffer (the data-in copy is done
+ * inside the request, as in ABI 1).
+ */
+#define SCSI_TGT_ABI_VERSION_MIN	1
 
 #define SCSI_TGT_CDB_MAX	32
 #define SCSI_TGT_SENSE_MAX	96
@@ -136,7 +144,9 @@ enum scsi_tgt_tmf_result {
  *                     returns].  Status TASK ABORTED (0x40) ends an aborted
  *                     command without completing it to the initiator.
  * CMD_DONE      k->u  HOST_NO ITN_ID TAG RESULT(0/-errno): the kernel no
- *                     longer needs tgtd's buffer for this command.
+ *                     longer needs tgtd's buffer for this command.  ABI 2:
+ *                     only when RESULT is not 0 (ABI 1: after every
+ *                     accepted CMD_RSP).
  * IT_NEXUS_REQ  k->u  HOST_NO ITN_ID FUNCTION [INITIATOR MAX_CMDS]
  * IT_NEXUS_RSP  u->k  HOST_NO ITN_ID FUNCTION RESULT(0/-errno)
  * TSK_MGMT_REQ  k->u  HOST_NO ITN_ID FUNCTION MID [TAG LUN]

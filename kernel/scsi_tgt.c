@@ -91,6 +91,7 @@ MODULE_PARM_DESC(tmf_timeout,
 struct scsi_tgt_reg {
 	struct net *net;	/* pinned while registered */
 	u32 portid;
+	u32 abi;		/* the version tgtd speaks (WRITE_ONCE) */
 };
 
 enum scsi_tgt_nexus_state {
@@ -1444,15 +1445,17 @@ static int scsi_tgt_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 /* ---- REGISTER / NEXUS_REPLAY ------------------------------------------ */
 
 /* Records the caller as tgtd; idempotent for the same socket. */
-static int scsi_tgt_reg_set(struct genl_info *info)
+static int scsi_tgt_reg_set(struct genl_info *info, u32 abi)
 {
 	struct scsi_tgt_reg *cur = scsi_tgt_reg_locked();
 	struct net *net = genl_info_net(info);
 	struct scsi_tgt_reg *reg;
 
 	if (cur) {
-		if (scsi_tgt_reg_is(cur, net, info->snd_portid))
+		if (scsi_tgt_reg_is(cur, net, info->snd_portid)) {
+			WRITE_ONCE(cur->abi, abi);
 			return 0;
+		}
 		NL_SET_ERR_MSG(info->extack,
 			       "scsi_tgt: another tgtd is registered");
 		return -EBUSY;
@@ -1462,12 +1465,14 @@ static int scsi_tgt_reg_set(struct genl_info *info)
 		return -ENOMEM;
 	reg->net = get_net(net);
 	reg->portid = info->snd_portid;
+	reg->abi = abi;
 	rcu_assign_pointer(scsi_tgt_reg, reg);
-	pr_info_ratelimited("tgtd registered (portid %u)\n", reg->portid);
+	pr_info_ratelimited("tgtd registered (portid %u, ABI %u)\n",
+			    reg->portid, abi);
 	return 0;
 }
 
-static int scsi_tgt_register_reply(struct genl_info *info)
+static int scsi_tgt_register_reply(struct genl_info *info, u32 abi)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -1478,7 +1483,7 @@ static int scsi_tgt_register_reply(struct genl_info *info)
 	hdr = genlmsg_put_reply(skb, info, &scsi_tgt_family, 0,
 				TGT_UEVENT_REGISTER);
 	if (!hdr ||
-	    nla_put_u32(skb, TGT_ATTR_ABI_VERSION, SCSI_TGT_ABI_VERSION)) {
+	    nla_put_u32(skb, TGT_ATTR_ABI_VERSION, abi)) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
@@ -1489,20 +1494,23 @@ static int scsi_tgt_register_reply(struct genl_info *info)
 static int scsi_tgt_register_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *abi = info->attrs[TGT_ATTR_ABI_VERSION];
+	u32 version;
 	int ret;
 
 	ret = scsi_tgt_attrs_require(info, BIT(TGT_ATTR_ABI_VERSION));
 	if (ret)
 		return ret;
-	if (nla_get_u32(abi) != SCSI_TGT_ABI_VERSION) {
+	version = nla_get_u32(abi);
+	if (version < SCSI_TGT_ABI_VERSION_MIN ||
+	    version > SCSI_TGT_ABI_VERSION) {
 		NL_SET_ERR_MSG_ATTR(info->extack, abi,
 				    "scsi_tgt: ABI version mismatch");
 		return -EPROTO;
 	}
 	mutex_lock(&scsi_tgt_mutex);
-	ret = scsi_tgt_reg_set(info);
+	ret = scsi_tgt_reg_set(info, version);
 	if (!ret)
-		ret = scsi_tgt_register_reply(info);
+		ret = scsi_tgt_register_reply(info, version);
 	/* A replay tgtd could not take is its to redo (NEXUS_REPLAY). */
 	if (!ret)
 		scsi_tgt_replay(NULL);
@@ -1870,13 +1878,36 @@ static struct sk_buff *scsi_tgt_cmd_done_msg(u32 host_no,
 	return skb;
 }
 
+/*
+ * Does the caller (the registered tgtd: pre_doit checked it) want a
+ * CMD_DONE that only says "delivered"?  From ABI 2 on the accepted
+ * request says it: copies are done inside it.
+ */
+static bool scsi_tgt_done_wanted(int result)
+{
+	const struct scsi_tgt_reg *reg;
+	bool ret = true;
+
+	if (result)
+		return true;
+	rcu_read_lock();
+	reg = rcu_dereference(scsi_tgt_reg);
+	if (reg)
+		ret = READ_ONCE(reg->abi) < 2;
+	rcu_read_unlock();
+	return ret;
+}
+
 /* Tells tgtd its buffer for the command is free (held back if need be). */
 static void scsi_tgt_cmd_done_send(struct genl_info *info, u32 host_no,
 				   const struct scsi_tgt_rsp *r, int result)
 {
-	struct sk_buff *skb = scsi_tgt_cmd_done_msg(host_no, r, result);
+	struct sk_buff *skb;
 	int ret = -ENOMEM;
 
+	if (!scsi_tgt_done_wanted(result))
+		return;
+	skb = scsi_tgt_cmd_done_msg(host_no, r, result);
 	if (skb)
 		ret = scsi_tgt_event_send(genl_info_net(info),
 					  info->snd_portid, skb);
@@ -2102,8 +2133,8 @@ static int __init scsi_tgt_init(void)
 	ret = genl_register_family(&scsi_tgt_family);
 	if (ret)
 		goto unregister_notifier;
-	pr_info("loaded (ABI %u, max_cmds %u)\n", SCSI_TGT_ABI_VERSION,
-		max_cmds);
+	pr_info("loaded (ABI %u..%u, max_cmds %u)\n", SCSI_TGT_ABI_VERSION_MIN,
+		SCSI_TGT_ABI_VERSION, max_cmds);
 	return 0;
 
 unregister_notifier:

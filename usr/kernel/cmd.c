@@ -4,16 +4,19 @@
  *
  * A command's life: CMD_REQ -> tgt_cmd (for WRITE, CMD_XFER first has the
  * kernel copy the data-out into our buffer) -> tgt_cmd_submit -> cmd_done
- * -> CMD_RSP (the kernel copies data-in during it) -> CMD_DONE -> free.
- * Outstanding commands are hashed by (host, itn_id, tag) so that CMD_DONE
- * finds them.  CMD_RSP goes without an ack (knl_send): a refusal comes
- * back later as an event.  If CMD_RSP is refused with -ENOENT (the kernel
- * forgot the command: nexus or host gone, a new registration) the command
- * is freed then; any other refusal leaves the command the kernel's, so a
- * plain CHECK CONDITION answer follows (see knl_cmd_refused).  A receive
- * overflow may drop refusals, so it makes every unconfirmed answer go
- * again, waiting for the verdict (knl_cmds_resync).  Should CMD_DONE
- * come before our answer, the command is freed at cmd_done unanswered.
+ * -> CMD_RSP (the kernel copies data-in during it) -> free once the
+ * kernel's verdict is known.  CMD_RSP goes without an ack (knl_send):
+ * success is silent, and under ABI 2 no CMD_DONE follows it either (only
+ * a failed delivery's, which then finds nothing), so the verdict is the
+ * socket read empty (knl_cmds_confirm) or a refusal (knl_cmd_refused).
+ * Outstanding commands are hashed by (host, itn_id, tag).  If CMD_RSP is
+ * refused with -ENOENT (the kernel forgot the command: nexus or host
+ * gone, a new registration) the command is freed; any other refusal
+ * leaves the command the kernel's, so a plain CHECK CONDITION answer
+ * follows.  A receive overflow may drop refusals, so it makes every
+ * unconfirmed answer go again, waiting for the verdict (knl_cmds_resync).
+ * Should CMD_DONE come before our answer, the command is freed at
+ * cmd_done unanswered.
  * Answers from an earlier registration are never sent (generations).
  *
  * Commands the kernel sends that we cannot run get a synthetic answer:
@@ -51,7 +54,7 @@ struct knl_cmd {
 	struct iovec iov;		/* cmd->iov: buf */
 	struct list_head rsp_node;	/* knl_rsp_unconfirmed */
 	uint32_t rsp_seq;		/* the answer's netlink seq */
-	bool rsp_sent;			/* answered: waiting for CMD_DONE */
+	bool rsp_sent;			/* answered: awaiting the verdict */
 	bool kernel_done;		/* CMD_DONE came first */
 };
 
@@ -240,9 +243,11 @@ static void knl_cmd_rsp_fill(const struct knl_cmd *kc, struct knl_cmd_rsp *r)
 
 /*
  * The hot path: the answer goes without waiting for an ack (one syscall
- * instead of a send, a read and the ack's wake-up).  The kernel then
- * either sends CMD_DONE (accepted) or refuses it (knl_cmd_refused); the
- * command stays tracked, with its buffer, until one of them arrives.
+ * instead of a send, a read and the ack's wake-up).  The kernel handles
+ * it inside our send, so by the time a read of the socket finds it empty
+ * a refusal would have been read (knl_cmd_refused) or its loss reported
+ * (ENOBUFS: knl_cmds_resync); until then the command stays tracked, with
+ * its buffer (knl_cmds_confirm).
  */
 static int knl_cmd_respond_async(struct knl_cmd *kc)
 {
@@ -256,16 +261,10 @@ static int knl_cmd_respond_async(struct knl_cmd *kc)
 	return ret;
 }
 
-/* Answered and accepted: CMD_DONE frees it.  Otherwise freed now. */
-static void knl_cmd_answered(struct knl_cmd *kc, int ret)
-{
-	if (ret) {
-		knl_cmd_release(kc);
-		return;
-	}
-	kc->rsp_sent = true;
-}
-
+/*
+ * ABI 2: an answer the kernel took has been copied already and no CMD_DONE
+ * follows (unless the delivery failed), and one it refused is over too.
+ */
 void knl_cmd_done(struct tgt_cmd *cmd)
 {
 	struct knl_cmd *kc = cmd->lld_priv;
@@ -274,11 +273,24 @@ void knl_cmd_done(struct tgt_cmd *cmd)
 		knl_cmd_release(kc);
 		return;
 	}
-	/* Not sent at all (no memory): the waiting path decides. */
-	if (knl_cmd_respond_async(kc))
-		knl_cmd_answered(kc, knl_cmd_respond(kc));
-	else
+	if (knl_cmd_respond_async(kc) == 0) {
 		kc->rsp_sent = true;
+		return;
+	}
+	/* Not sent at all (no memory): try the waiting way. */
+	knl_cmd_respond(kc);
+	knl_cmd_release(kc);
+}
+
+void knl_cmds_confirm(void)
+{
+	struct knl_cmd *kc;
+
+	while (!list_empty(&knl_rsp_unconfirmed)) {
+		kc = list_first_entry(&knl_rsp_unconfirmed, struct knl_cmd,
+				      rsp_node);
+		knl_cmd_release(kc);
+	}
 }
 
 static struct knl_cmd *knl_cmd_find_seq(uint32_t seq)
@@ -301,7 +313,6 @@ void knl_cmd_refused(uint32_t seq, int err)
 {
 	struct knl_cmd *kc = knl_cmd_find_seq(seq);
 	struct knl_cmd_rsp r;
-	int ret = err;
 
 	if (!kc) {
 		/* A refusal of a synthetic answer (knl_cmd_refuse) or stale. */
@@ -321,9 +332,9 @@ void knl_cmd_refused(uint32_t seq, int err)
 			    (unsigned long long)r.tag, r.status,
 			    strerror(-err), knl_ack_text()[0] ? ": " : "",
 			    knl_ack_text());
-		ret = knl_cmd_fallback(kc);
+		knl_cmd_fallback(kc);
 	}
-	knl_cmd_answered(kc, ret);
+	knl_cmd_release(kc);
 }
 
 void knl_cmds_resync(void)
@@ -331,7 +342,7 @@ void knl_cmds_resync(void)
 	struct list_head todo = LIST_HEAD_INIT(todo);
 	struct knl_cmd *kc;
 
-	/* Answers sent from now on are the waiting kind: no new entries. */
+	/* The waiting sends below add none: they dispatch no events. */
 	while (!list_empty(&knl_rsp_unconfirmed)) {
 		kc = list_first_entry(&knl_rsp_unconfirmed, struct knl_cmd,
 				      rsp_node);
@@ -341,8 +352,9 @@ void knl_cmds_resync(void)
 	while (!list_empty(&todo)) {
 		kc = list_first_entry(&todo, struct knl_cmd, rsp_node);
 		list_del(&kc->rsp_node);
-		/* Accepted before: -ENOENT now, and its CMD_DONE is moot. */
-		knl_cmd_answered(kc, knl_cmd_respond(kc));
+		/* Accepted before: -ENOENT now.  Either way it is over. */
+		knl_cmd_respond(kc);
+		knl_cmd_release(kc);
 	}
 }
 

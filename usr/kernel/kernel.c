@@ -207,10 +207,14 @@ int knl_loop_call(int (*fn)(void *arg), void *arg)
 
 static void knl_drain(void);
 
+static void knl_confirm(void);
+
 static void knl_drain_work(void *arg)
 {
 	knl.drain_posted = false;
 	knl_drain();
+	if (knl.sink)
+		knl_confirm();	/* the sink refuses inside the send */
 }
 
 /* Events queued outside a drain (behind an ack) need a drain of their own. */
@@ -257,14 +261,13 @@ static int knl_sink_send(struct nl_msg *msg, uint32_t *seq)
 
 	nlmsg_free(msg);
 	*seq = ++knl.sink_seq;
+	/* The drain confirms or, with the refusal queued, refuses it. */
+	knl_drain_schedule();
 	if (!ret)
 		return 0;
 	ack.nlh.nlmsg_seq = *seq;
 	ack.e.error = ret;
-	ret = knl_nl_pending_push(&knl.nl, &ack.nlh, sizeof(ack));
-	if (!ret)
-		knl_drain_schedule();
-	return ret;
+	return knl_nl_pending_push(&knl.nl, &ack.nlh, sizeof(ack));
 }
 
 int knl_send(struct nl_msg *msg, uint32_t *seq)
@@ -503,6 +506,17 @@ static void knl_drain(void)
 	knl_health_check();
 }
 
+/*
+ * Read empty, with every refusal read before dispatched and no overflow
+ * unaccounted for: the answers sent so far were all taken.
+ */
+static void knl_confirm(void)
+{
+	if (knl.connected && list_empty(&knl.nl.pending) &&
+	    knl.nl.enobufs == knl.enobufs_seen)
+		knl_cmds_confirm();
+}
+
 static void knl_fd_cb(int fd, uint32_t events, void *arg)
 {
 	for (int i = 0; i < KNL_READ_BUDGET && knl.connected; i++) {
@@ -512,8 +526,10 @@ static void knl_fd_cb(int fd, uint32_t events, void *arg)
 		if (!knl.connected)
 			return;
 		ret = knl_nl_read(&knl.nl);
-		if (ret == 0)
+		if (ret == 0) {
+			knl_confirm();
 			break;
+		}
 		if (ret < 0 && ret != -ENOBUFS) {
 			log_err("kernel transport: netlink socket: %s",
 				strerror(-ret));

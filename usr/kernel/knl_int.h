@@ -120,6 +120,11 @@ void knl_cmd_done_event(const struct knl_event *ev);
 void knl_tmf_req(const struct knl_event *ev, bool bad);
 void knl_cmd_done(struct tgt_cmd *cmd);
 void knl_tmf_done(struct tgt_tmf *tmf);
+/*
+ * The socket was read empty with no overflow since: every answer sent
+ * before that read and not refused was taken by the kernel.
+ */
+void knl_cmds_confirm(void);
 /* The kernel refused the answer sent as @seq (see knl_send). */
 void knl_cmd_refused(uint32_t seq, int err);
 /*
@@ -129,7 +134,7 @@ void knl_cmd_refused(uint32_t seq, int err);
 void knl_cmds_resync(void);
 /* The registration ended: nothing outstanding will be answered. */
 void knl_cmds_forget(void);
-/* Commands tracked (answer pending or awaiting CMD_DONE), for tests. */
+/* Commands tracked (answer pending or unconfirmed), for tests. */
 size_t knl_cmds_count(void);
 
 /* ---- buf.c: pooled data buffers (loop only) ---- */
