@@ -1,0 +1,290 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers sourced by the iSCSI suite (tests/iscsi/*.sh).
+#
+# The target under test is ours by default ($BUILD/tgtd with a generated
+# tgtd.conf and --iscsi portal=127.0.0.1:PORT); TGT_UNDER_TEST=debian runs
+# Debian's tgtd (package tgt: /usr/sbin/tgtd, configured with
+# /usr/sbin/tgtadm --lld iscsi) instead, to prove the harness.  Full
+# paths throughout, so our tgtadm and Debian's never mix.
+#
+# Every target gets a private TGT_RUNDIR, a free control port and a free
+# iSCSI port on 127.0.0.1, a LUN 1 on a 256 MiB rdwr file in a temp dir,
+# logs in $ISCSI_OUT, and an EXIT trap that kills it.  Readiness is a
+# bounded poll (control socket, then a TCP connect to the portal).
+#
+#   it_start [open|chap|denied]   start a target; sets IT_PORT, IT_CPORT,
+#                                 IT_URL (iscsi://127.0.0.1:PORT/IQN/1)
+#   it_stop                       stop it (SIGTERM, bounded, then SIGKILL)
+#   it_restart [variant]          stop and start again (same file)
+#   it_log                        path of the current target's log
+#   t_ok / t_fail / check / t_done as in tests/func/lib.sh
+
+: "${BUILD:=build}"
+IT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+case $BUILD in
+/*) ;;
+*) BUILD=$IT_ROOT/$BUILD ;;
+esac
+TGT_UNDER_TEST=${TGT_UNDER_TEST:-ours}
+ISCSI_OUT=${ISCSI_OUT:-$IT_ROOT/tests/out/iscsi}
+mkdir -p "$ISCSI_OUT"
+
+IQN=iqn.2026-11.org.example.tgt:test
+CHAP_USER=tgtuser
+CHAP_PASS=s3cret-passw0rd1
+IT_INITIATOR=iqn.2026-11.org.example.tgt:initiator
+DEB_TGTD=/usr/sbin/tgtd
+DEB_TGTADM=/usr/sbin/tgtadm
+IT_READY_SECS=${IT_READY_SECS:-15}
+IT_DISK_MB=${IT_DISK_MB:-256}
+
+IT_WORK=$(mktemp -d /tmp/tgt-iscsi.XXXXXX)
+IT_DISK=${IT_DISK:-$IT_WORK/disk.img}
+TGT_RUNDIR=$IT_WORK/run
+export TGT_RUNDIR
+mkdir -p "$TGT_RUNDIR"
+IT_PID=
+IT_PORT=
+IT_CPORT=
+IT_URL=
+IT_SEQ=0
+T_PASS=0
+T_FAIL=0
+
+it_cleanup() {
+	it_stop
+	rm -rf "$IT_WORK"
+}
+trap it_cleanup EXIT
+trap 'exit 130' INT TERM
+
+t_ok() {
+	T_PASS=$((T_PASS + 1))
+	echo "ok - $1"
+}
+
+t_fail() {
+	T_FAIL=$((T_FAIL + 1))
+	echo "FAIL - $1"
+	shift
+	[ $# -gt 0 ] && printf '    %s\n' "$@"
+	return 0
+}
+
+# check NAME CMD...: CMD must succeed.
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		t_ok "$name"
+	else
+		t_fail "$name" "command failed: $*"
+	fi
+}
+
+t_done() {
+	echo "# $T_PASS ok, $T_FAIL failed"
+	[ "$T_FAIL" -eq 0 ]
+}
+
+# Is something listening on 127.0.0.1:$1?
+it_listening() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# A TCP port on 127.0.0.1 that nobody listens on (random in 20000-59999,
+# bounded number of tries).
+it_free_port() {
+	local p i
+	for ((i = 0; i < 50; i++)); do
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		if ! it_listening "$p"; then
+			echo "$p"
+			return 0
+		fi
+	done
+	echo "it_free_port: no free port found" >&2
+	return 1
+}
+
+# A control port whose socket is not in use: ours lives in TGT_RUNDIR
+# (private), Debian's in /var/run/tgtd/socket.N (shared): pick one without
+# a socket file there.
+it_free_cport() {
+	local n i
+	for ((i = 0; i < 50; i++)); do
+		n=$((1000 + (RANDOM * 32768 + RANDOM) % 30000))
+		[ -e "/var/run/tgtd/socket.$n" ] || [ -e "$TGT_RUNDIR/tgtd.$n.sock" ] || {
+			echo "$n"
+			return 0
+		}
+	done
+	return 1
+}
+
+it_log() {
+	echo "$ISCSI_OUT/tgtd.$TGT_UNDER_TEST.$IT_SEQ.log"
+}
+
+it_make_disk() {
+	[ -e "$IT_DISK" ] && return 0
+	truncate -s "${IT_DISK_MB}M" "$IT_DISK"
+}
+
+# Our tgtd.conf for a variant.
+it_conf() {
+	local variant=$1
+	echo "[global]"
+	echo "log_level = info"
+	if [ "$variant" = chap ]; then
+		echo "[account $CHAP_USER]"
+		echo "password = $CHAP_PASS"
+	fi
+	echo "[target 1]"
+	echo "name = $IQN"
+	echo "lld = iscsi"
+	case $variant in
+	denied) echo "initiator_address = 127.0.0.2" ;;
+	*) echo "initiator_address = ALL" ;;
+	esac
+	[ "$variant" = chap ] && echo "incoming_user = $CHAP_USER"
+	echo "[target 1 lun 1]"
+	echo "backing_store = $IT_DISK"
+	echo "bstype = rdwr"
+}
+
+# Debian's tgtadm, bounded.
+it_dadm() {
+	timeout 10 "$DEB_TGTADM" -C "$IT_CPORT" --lld iscsi "$@"
+}
+
+it_debian_config() {
+	local variant=$1
+	it_dadm --mode target --op new --tid 1 -T "$IQN" &&
+		it_dadm --mode logicalunit --op new --tid 1 --lun 1 \
+			-b "$IT_DISK" --bstype rdwr || return 1
+	# Offer digests too, so that badpdu's digest cases run.
+	it_dadm --mode target --op update --tid 1 --name HeaderDigest --value CRC32C,None &&
+		it_dadm --mode target --op update --tid 1 --name DataDigest --value CRC32C,None ||
+		return 1
+	case $variant in
+	denied) it_dadm --mode target --op bind --tid 1 -I 127.0.0.2 ;;
+	*) it_dadm --mode target --op bind --tid 1 -I ALL ;;
+	esac || return 1
+	if [ "$variant" = chap ]; then
+		it_dadm --mode account --op new --user "$CHAP_USER" --password "$CHAP_PASS" &&
+			it_dadm --mode account --op bind --tid 1 --user "$CHAP_USER" || return 1
+	fi
+	return 0
+}
+
+# Polls CMD every 0.05 s until it succeeds, the target dies, or
+# IT_READY_SECS pass.
+it_poll() {
+	local i n=$((IT_READY_SECS * 20))
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		kill -0 "$IT_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+it_ctl_ready() {
+	if [ "$TGT_UNDER_TEST" = debian ]; then
+		"$DEB_TGTADM" -C "$IT_CPORT" --mode sys --op show >/dev/null 2>&1
+	else
+		"$BUILD/tgtadm" -C "$IT_CPORT" --mode sys --op show >/dev/null 2>&1
+	fi
+}
+
+it_portal_ready() {
+	it_listening "$IT_PORT"
+}
+
+# it_start [variant]: 0 when the portal accepts connections.
+it_start() {
+	local variant=${1:-open} log conf
+	it_stop
+	it_make_disk || return 1
+	IT_SEQ=$((IT_SEQ + 1))
+	IT_PORT=$(it_free_port) || return 1
+	IT_CPORT=$(it_free_cport) || return 1
+	IT_URL=iscsi://127.0.0.1:$IT_PORT/$IQN/1
+	log=$(it_log)
+	case $TGT_UNDER_TEST in
+	debian)
+		if [ ! -x "$DEB_TGTD" ] || [ ! -x "$DEB_TGTADM" ]; then
+			echo "it_start: Debian's tgt is not installed (apt-get install tgt)" >&2
+			return 1
+		fi
+		echo "== $DEB_TGTD -f --iscsi portal=127.0.0.1:$IT_PORT -C $IT_CPORT ($variant)" >"$log"
+		"$DEB_TGTD" -f --iscsi "portal=127.0.0.1:$IT_PORT" -C "$IT_CPORT" >>"$log" 2>&1 &
+		IT_PID=$!
+		if ! it_poll it_ctl_ready || ! it_debian_config "$variant" >>"$log" 2>&1; then
+			echo "it_start: Debian's tgtd did not come up; log $log:" >&2
+			tail -n 20 "$log" >&2
+			it_stop
+			return 1
+		fi
+		;;
+	ours)
+		if [ ! -x "$BUILD/tgtd" ]; then
+			echo "it_start: $BUILD/tgtd missing: build first (make all)" >&2
+			return 1
+		fi
+		if ! "$BUILD/tgtd" --help 2>&1 | grep -q -- '--iscsi'; then
+			echo "it_start: tgtd has no iscsi transport ($BUILD/tgtd --help lists no --iscsi)" >&2
+			return 1
+		fi
+		conf=$IT_WORK/tgtd.$variant.conf
+		it_conf "$variant" >"$conf"
+		echo "== $BUILD/tgtd -f -C $IT_CPORT -c $conf --iscsi portal=127.0.0.1:$IT_PORT" >"$log"
+		"$BUILD/tgtd" -f -C "$IT_CPORT" -c "$conf" \
+			--iscsi "portal=127.0.0.1:$IT_PORT" >>"$log" 2>&1 &
+		IT_PID=$!
+		;;
+	*)
+		echo "it_start: TGT_UNDER_TEST=$TGT_UNDER_TEST: ours or debian" >&2
+		return 1
+		;;
+	esac
+	if ! it_poll it_portal_ready; then
+		echo "it_start: no iSCSI portal on 127.0.0.1:$IT_PORT within ${IT_READY_SECS}s; log $log:" >&2
+		tail -n 20 "$log" >&2
+		it_stop
+		return 1
+	fi
+	return 0
+}
+
+# it_stop: SIGTERM (Debian's: tgtadm --mode sys --op delete), up to 5 s,
+# then SIGKILL.  Silenced: bash would print
+# a job notice for SIGKILL.
+it_stop() {
+	local i pid=$IT_PID
+	[ -n "$pid" ] || return 0
+	IT_PID=
+	{
+		# Debian's tgtd ignores SIGTERM; it leaves on "sys delete", which
+		# it refuses while it has targets.
+		if [ "$TGT_UNDER_TEST" = debian ]; then
+			it_dadm --mode target --op delete --force --tid 1 >/dev/null 2>&1 || true
+			timeout 5 "$DEB_TGTADM" -C "$IT_CPORT" --mode sys --op delete >/dev/null 2>&1 || true
+		else
+			kill -TERM "$pid" || true
+		fi
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$pid" || break
+			sleep 0.05
+		done
+		if kill -0 "$pid"; then kill -KILL "$pid" || true; fi
+		wait "$pid" || true
+	} 2>/dev/null
+	return 0
+}
+
+it_restart() {
+	it_stop
+	it_start "$@"
+}
