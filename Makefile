@@ -47,7 +47,7 @@ DEPFILES := $(LIB_OBJS:.o=.d) $(PROGS:=.d) $(UNIT_BINS:=.d) $(UNIT_HELPER_OBJS:.
 
 .SECONDARY:
 .PHONY: all deps run test check unit func lint bench clean install kernel
-.PHONY: check-kernel bench-kernel
+.PHONY: check-kernel bench-kernel check-iscsi bench-iscsi
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -84,7 +84,7 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 # ---- dependencies (Debian 12) ----
 DEB_BUILD := build-essential pkg-config libnl-3-dev libnl-genl-3-dev \
 	libaio-dev libiniparser-dev check
-DEB_TEST := libiscsi-bin sg3-utils e2fsprogs util-linux
+DEB_TEST := libiscsi-bin libiscsi-dev sg3-utils e2fsprogs util-linux
 # kernel suite (tests/kernel): the guest kernel, headers to build our
 # modules against it, qemu, and what goes into the initramfs
 DEB_KTEST := linux-image-amd64 linux-headers-amd64 qemu-system-x86 \
@@ -139,6 +139,9 @@ bench: all $(BENCH_BINS)
 	@BUILD=$(BUILD) tests/bench/run.sh
 	@if [ -f kernel/scsi_tgt.c ] && [ -f kernel/tgt_loop.c ] && [ -d usr/kernel ]; then \
 		$(MAKE) --no-print-directory bench-kernel; fi
+	@if $(BUILD)/tgtd --help 2>&1 | grep -q -- --iscsi && command -v iscsi-perf >/dev/null; then \
+		$(MAKE) --no-print-directory bench-iscsi; \
+	else echo "bench: no iSCSI benchmark (tgtd has no iscsi transport, or no iscsi-perf)"; fi
 
 # ---- kernel modules and the kernel suite (tests/kernel, doc/testing.md) ----
 # KVER: the release linux-image-amd64 depends on (the kernel the suite
@@ -173,6 +176,29 @@ check-kernel: all $(KTEST_BINS)
 
 bench-kernel: all kernel $(KTEST_BINS)
 	@BUILD=$(BUILD) KVER=$(KVER) tests/kernel/bench.sh
+
+# ---- the iSCSI suite (tests/iscsi, doc/testing.md) ----
+# Against our tgtd by default; TGT_UNDER_TEST=debian runs it against
+# Debian's tgtd (package tgt) to check the harness itself.
+ISCSITEST_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN)
+$(BUILD)/iscsitest/badpdu: tests/iscsi/badpdu.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ISCSITEST_CFLAGS) -o $@ $<
+
+$(BUILD)/iscsitest/rwverify: tests/iscsi/rwverify.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ISCSITEST_CFLAGS) -o $@ $< -liscsi
+
+ISCSITEST_BINS := $(BUILD)/iscsitest/badpdu $(BUILD)/iscsitest/rwverify
+check-iscsi: all $(ISCSITEST_BINS)
+	@if command -v shellcheck >/dev/null; then \
+		shellcheck -x tests/iscsi/*.sh && echo "  SHCHECK tests/iscsi"; fi
+	@BUILD=$(BUILD) tests/iscsi/run.sh
+
+bench-iscsi: all
+	@BUILD=$(BUILD) tests/iscsi/bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \

@@ -170,8 +170,5 @@ total=$((passed + skipped + failed_all))
 echo "# conformance ($TGT_UNDER_TEST target): $total tests in ${#suites[@]} suites, $((SECONDS - start)) s;" \
 	"$failed_all failed of which $((failed_all - unexpected)) expected; $fixed listed as expected now pass;" \
 	"logs in $OUT"
-if [ -n "${TGT_SUMMARY:-}" ]; then
-	echo "iscsi-conformance $passed $unexpected" >>"$TGT_SUMMARY"
-fi
 echo "$passed passed, $unexpected failed, $skipped skipped"
 [ "$unexpected" -eq 0 ]

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Helpers sourced by the iSCSI suite (tests/iscsi/*.sh).
 #
@@ -32,7 +33,6 @@ mkdir -p "$ISCSI_OUT"
 IQN=iqn.2026-11.org.example.tgt:test
 CHAP_USER=tgtuser
 CHAP_PASS=s3cret-passw0rd1
-IT_INITIATOR=iqn.2026-11.org.example.tgt:initiator
 DEB_TGTD=/usr/sbin/tgtd
 DEB_TGTADM=/usr/sbin/tgtadm
 IT_READY_SECS=${IT_READY_SECS:-15}
@@ -210,6 +210,7 @@ it_start() {
 	IT_SEQ=$((IT_SEQ + 1))
 	IT_PORT=$(it_free_port) || return 1
 	IT_CPORT=$(it_free_cport) || return 1
+	# shellcheck disable=SC2034 # used by the scripts that source this
 	IT_URL=iscsi://127.0.0.1:$IT_PORT/$IQN/1
 	log=$(it_log)
 	case $TGT_UNDER_TEST in

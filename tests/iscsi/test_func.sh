@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Functional iSCSI tests with libiscsi-bin against a live target:
+# discovery (iscsi-ls) without CHAP, with CHAP (right and wrong secret, no
+# secret) and with a denied ACL; iscsi-inq (standard and VPD pages);
+# iscsi-readcapacity16; a write/read verification through the initiator
+# (rwverify, libiscsi) compared with the backing file, without and with
+# CRC32C digests.  One ok/FAIL line per case, then "# N ok, M failed".
+#   RWVERIFY   the binary (default $BUILD/iscsitest/rwverify)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/iscsi/lib.sh
+. "$here/lib.sh"
+RWVERIFY=${RWVERIFY:-$BUILD/iscsitest/rwverify}
+T=20 # bound on one initiator command, seconds
+
+# run_has NAME FRAGMENT CMD...: CMD succeeds and its output has FRAGMENT.
+run_has() {
+	local name=$1 frag=$2 out rc=0
+	shift 2
+	out=$(timeout "$T" "$@" 2>&1) || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		t_fail "$name" "exit status $rc: $*" "output: $out"
+	elif [[ "$out" != *"$frag"* ]]; then
+		t_fail "$name" "output lacks '$frag': $*" "output: $out"
+	else
+		t_ok "$name"
+	fi
+}
+
+# run_refused NAME FRAGMENT CMD...: CMD fails, or its output lacks FRAGMENT
+# (the target is not shown / no LUN is reachable).
+run_refused() {
+	local name=$1 frag=$2 out rc=0
+	shift 2
+	out=$(timeout "$T" "$@" 2>&1) || rc=$?
+	if [ "$rc" -eq 124 ]; then
+		t_fail "$name" "timed out: $*"
+	elif [ "$rc" -eq 0 ] && [[ "$out" == *"$frag"* ]]; then
+		t_fail "$name" "succeeded but should not have: $*" "output: $out"
+	else
+		t_ok "$name"
+	fi
+}
+
+for tool in iscsi-ls iscsi-inq iscsi-readcapacity16; do
+	command -v "$tool" >/dev/null || {
+		t_fail "tools" "$tool missing (apt-get install libiscsi-bin)"
+		t_done
+	}
+done
+
+# ---- an open target (ACL ALL) ----
+if ! it_start open; then
+	t_fail "target starts ($TGT_UNDER_TEST)" "see above"
+	t_done
+fi
+portal=iscsi://127.0.0.1:$IT_PORT
+run_has "discovery: iscsi-ls shows the target" \
+	"Target:$IQN Portal:127.0.0.1:$IT_PORT" iscsi-ls "$portal"
+run_has "discovery: iscsi-ls --url" "$portal/$IQN/" iscsi-ls --url "$portal"
+run_has "iscsi-ls -s: LUN 1 is a 256 MiB disk" \
+	"Lun:1    Type:DIRECT_ACCESS (Size:255M)" iscsi-ls -s "$portal"
+run_has "iscsi-inq: standard INQUIRY (direct access)" \
+	"Peripheral Device Type:DIRECT_ACCESS" iscsi-inq "$IT_URL"
+run_has "iscsi-inq: SPC version reported" "Version:" iscsi-inq "$IT_URL"
+run_has "iscsi-inq: VPD 0x00 lists 0x80 and 0x83" "Page:0x83 DEVICE_IDENTIFICATION" \
+	iscsi-inq -e 1 -c 0 "$IT_URL"
+run_has "iscsi-inq: VPD 0x80 unit serial number" "Unit Serial Number:" \
+	iscsi-inq -e 1 -c 128 "$IT_URL"
+run_has "iscsi-inq: VPD 0x83 device identification" "Designator Type:" \
+	iscsi-inq -e 1 -c 131 "$IT_URL"
+run_has "iscsi-readcapacity16: 256 MiB" "Total size:268435456" \
+	iscsi-readcapacity16 "$IT_URL"
+run_has "iscsi-readcapacity16: 512-byte blocks, last LBA 524287" \
+	"RETURNED LOGICAL BLOCK ADDRESS:524287" iscsi-readcapacity16 "$IT_URL"
+run_refused "iscsi-inq: LUN 7 does not exist" "DIRECT_ACCESS" \
+	iscsi-inq "iscsi://127.0.0.1:$IT_PORT/$IQN/7"
+run_refused "iscsi-inq: unknown target name refused" "DIRECT_ACCESS" \
+	iscsi-inq "iscsi://127.0.0.1:$IT_PORT/$IQN-nosuch/1"
+if [ -x "$RWVERIFY" ]; then
+	run_has "write/read verification (rwverify, backing file compared)" \
+		"# rwverify: 0 failed" "$RWVERIFY" -f "$IT_DISK" -s 1 "$IT_URL"
+	run_has "write/read verification with CRC32C digests" \
+		"# rwverify: 0 failed" "$RWVERIFY" -D -f "$IT_DISK" -s 2 "$IT_URL"
+else
+	t_fail "write/read verification" "$RWVERIFY missing (make check-iscsi builds it)"
+fi
+
+# ---- CHAP ----
+if it_restart chap; then
+	portal=iscsi://127.0.0.1:$IT_PORT
+	cred=$CHAP_USER%$CHAP_PASS
+	run_has "CHAP: iscsi-ls -s with the right secret shows LUN 1" \
+		"Lun:1    Type:DIRECT_ACCESS" \
+		iscsi-ls -s "iscsi://$cred@127.0.0.1:$IT_PORT"
+	run_has "CHAP: iscsi-inq with the right secret" "DIRECT_ACCESS" \
+		iscsi-inq "iscsi://$cred@127.0.0.1:$IT_PORT/$IQN/1"
+	run_refused "CHAP: iscsi-ls -s with a wrong secret reaches no LUN" "Lun:1" \
+		iscsi-ls -s "iscsi://$CHAP_USER%wrong-secret-123@127.0.0.1:$IT_PORT"
+	run_refused "CHAP: iscsi-inq with a wrong secret fails" "DIRECT_ACCESS" \
+		iscsi-inq "iscsi://$CHAP_USER%wrong-secret-123@127.0.0.1:$IT_PORT/$IQN/1"
+	run_refused "CHAP: iscsi-inq without credentials fails" "DIRECT_ACCESS" \
+		iscsi-inq "$IT_URL"
+	run_refused "CHAP: unknown user fails" "DIRECT_ACCESS" \
+		iscsi-inq "iscsi://nobody%$CHAP_PASS@127.0.0.1:$IT_PORT/$IQN/1"
+	if [ -x "$RWVERIFY" ]; then
+		run_has "CHAP: write/read verification" "# rwverify: 0 failed" \
+			"$RWVERIFY" -s 3 "iscsi://$cred@127.0.0.1:$IT_PORT/$IQN/1"
+	fi
+else
+	t_fail "CHAP target starts" "see above"
+fi
+
+# ---- an ACL that does not admit 127.0.0.1 ----
+if it_restart denied; then
+	portal=iscsi://127.0.0.1:$IT_PORT
+	run_refused "denied ACL: iscsi-ls does not list the target" "$IQN" iscsi-ls "$portal"
+	run_refused "denied ACL: iscsi-ls -s reaches no LUN" "Lun:1" iscsi-ls -s "$portal"
+	run_refused "denied ACL: iscsi-inq fails" "DIRECT_ACCESS" iscsi-inq "$IT_URL"
+else
+	t_fail "denied-ACL target starts" "see above"
+fi
+it_stop
+t_done
