@@ -5,6 +5,8 @@
  *
  *   badpdu [-c CASE,...] [-t ANSWER_MS] [-w STALL_SECS] [-l LUN] [-v] HOST PORT IQN
  *   badpdu -L          lists the cases
+ * With -c, only the named cases run, and the framing checks (the witness
+ * session, a fresh session at the end) print only when they fail.
  *
  * HOST must be a loopback address (127.0.0.0/8 or ::1).  Every case runs
  * on its own connection; a "witness" session opened first must keep
@@ -165,10 +167,15 @@ static void skip(const char *name, const char *why)
 
 static void result(int ok, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static int quiet_ok;		/* -c: the framing checks print failures only */
+static const char *only;	/* -c: comma-separated case names */
+
 static void result(int ok, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (ok && quiet_ok)
+		return;
 	if (ok)
 		n_ok++;
 	else
@@ -1422,6 +1429,7 @@ static void case_fresh_session(void)
 	if (open_session(&c, NULL, name))
 		return;
 	ok = tur(&c, why, sizeof(why));
+	quiet_ok = only != NULL;
 	result(ok, name, "a new session after all cases: TEST UNIT READY %s%s",
 	       ok ? "succeeds" : "fails: ", ok ? "" : why);
 	logout(&c);
@@ -1495,7 +1503,6 @@ static const struct {
 	{ "stalls", run_stalls, 0 },
 };
 
-static const char *only;	/* -c: comma-separated case names */
 
 static int selected(const char *name)
 {
@@ -1555,6 +1562,7 @@ int main(int argc, char **argv)
 
 	if (open_session(&witness, NULL, "witness") == 0) {
 		witness_up = tur(&witness, why, sizeof(why));
+		quiet_ok = only != NULL;
 		result(witness_up, "witness", "a session that must keep working throughout: %s",
 		       witness_up ? "TEST UNIT READY succeeds" : why);
 	}
@@ -1570,12 +1578,14 @@ int main(int argc, char **argv)
 			result(0, cases[i].name, "not run: the target is gone (connection refused)");
 			continue;
 		}
+		quiet_ok = 0;
 		cases[i].run(cases[i].name, cases[i].arg);
 	}
 
 	if (witness_up) {
 		int ok = tur(&witness, why, sizeof(why));
 
+		quiet_ok = only != NULL;
 		result(ok, "witness-end", "the witness session after all cases: %s",
 		       ok ? "TEST UNIT READY succeeds" : why);
 		logout(&witness);

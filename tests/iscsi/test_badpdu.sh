@@ -7,6 +7,7 @@
 #   BADPDU_WAIT  seconds a stalled connection may stay open (default 20)
 #   BADPDU_CASES comma-separated case names (badpdu -L lists them)
 # Prints badpdu's ok/FAIL/skip lines and "# N ok, M failed, K skipped".
+# A target that dies is a failure of that case and is restarted.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/iscsi/lib.sh
@@ -17,19 +18,40 @@ if [ ! -x "$BADPDU" ]; then
 	echo "# 0 ok, 1 failed"
 	exit 1
 fi
-if ! it_start open; then
-	echo "FAIL - target: did not start"
-	echo "# 0 ok, 1 failed"
-	exit 1
-fi
-args=(-w "${BADPDU_WAIT:-20}")
-[ -n "${BADPDU_CASES:-}" ] && args+=(-c "$BADPDU_CASES")
-rc=0
-timeout -k 5 $((${BADPDU_WAIT:-20} + 240)) "$BADPDU" "${args[@]}" 127.0.0.1 "$IT_PORT" "$IQN" || rc=$?
-if ! kill -0 "$IT_PID" 2>/dev/null; then
-	echo "# the target died during the run; the end of its log ($(it_log)):"
-	tail -n 15 "$(it_log)" | sed 's/^/#   /'
-	rc=1
-fi
-[ "$rc" -ne 124 ] || echo "FAIL - badpdu: timed out"
-exit "$rc"
+mapfile -t cases < <("$BADPDU" -L)
+[ -z "${BADPDU_CASES:-}" ] || IFS=, read -r -a cases <<<"$BADPDU_CASES"
+# One badpdu run per case, so that a target that dies costs one case: it
+# is restarted for the next one.
+ok=0 bad=0 skip=0 pid=
+for c in "${cases[@]}"; do
+	if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+		if ! it_start open; then
+			echo "FAIL - $c: the target did not start"
+			bad=$((bad + 1))
+			continue
+		fi
+		pid=$IT_PID
+	fi
+	rc=0
+	out=$(timeout -k 5 $((${BADPDU_WAIT:-20} + 120)) "$BADPDU" -w "${BADPDU_WAIT:-20}" -c "$c" \
+		127.0.0.1 "$IT_PORT" "$IQN" 2>&1) || rc=$?
+	grep -v '^# [0-9]* ok' <<<"$out" || true
+	line=$(grep -E '^# [0-9]+ ok, [0-9]+ failed, [0-9]+ skipped$' <<<"$out" || true)
+	if [ -n "$line" ]; then
+		read -r _ o _ f _ s _ <<<"$line"
+		ok=$((ok + o)) bad=$((bad + f)) skip=$((skip + s))
+	elif [ "$rc" -ne 0 ]; then
+		echo "FAIL - $c: badpdu exited $rc without a verdict"
+		bad=$((bad + 1))
+	fi
+	if ! kill -0 "$pid" 2>/dev/null; then
+		echo "FAIL - $c: the target died; the end of its log ($(it_log)):"
+		tail -n 8 "$(it_log)" | sed 's/^/#   /'
+		bad=$((bad + 1))
+		pid=
+		it_stop
+	fi
+done
+it_stop
+echo "# $ok ok, $bad failed, $skip skipped"
+[ "$bad" -eq 0 ]
