@@ -327,9 +327,16 @@ int knl_event_decode(const struct nlmsghdr *nlh, size_t len,
 
 /* ---- building ---- */
 
+/*
+ * Room for the largest request (CMD_RSP with 96 bytes of sense is under
+ * 200).  nlmsg_alloc() would calloc a whole page per message: one page
+ * zeroed per command for nothing.
+ */
+#define KNL_MSG_SIZE	512
+
 static struct nl_msg *knl_msg_new(int family, uint8_t cmd)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(KNL_MSG_SIZE);
 
 	if (!msg)
 		return NULL;
