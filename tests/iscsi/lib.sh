@@ -281,6 +281,10 @@ it_stop() {
 		done
 		if kill -0 "$pid"; then kill -KILL "$pid" || true; fi
 		wait "$pid" || true
+		# Debian's tgtd leaves its control socket behind.
+		if [ "$TGT_UNDER_TEST" = debian ]; then
+			rm -f "/var/run/tgtd/socket.$IT_CPORT" "/var/run/tgtd/socket.$IT_CPORT.lock"
+		fi
 	} 2>/dev/null
 	return 0
 }
