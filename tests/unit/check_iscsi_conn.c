@@ -33,6 +33,7 @@ struct fixture {
 };
 
 static struct fixture fx;
+static uint32_t fx_rx_timeout_ms;	/* 0: the default */
 
 /* Echoes every NOP-Out as a NOP-In with the same data. */
 static int t_pdu_rx(struct iscsi_conn *c, const struct iscsi_pdu_hdr *h,
@@ -76,7 +77,8 @@ static const struct iscsi_conn_ops t_ops = {
 static void fx_start(bool hd, bool dd)
 {
 	struct iscsi_conn_cfg cfg = { .rx_buf_len = 65536,
-				      .max_recv_dsl = 8192 };
+				      .max_recv_dsl = 8192,
+				      .rx_timeout_ms = fx_rx_timeout_ms };
 	int sv[2];
 
 	memset(&fx, 0, sizeof(fx));
@@ -265,6 +267,33 @@ START_TEST(test_oversized_closes)
 }
 END_TEST
 
+/* Idle between PDUs is fine; slow progress re-arms the stall timer; a
+ * PDU that stops mid-way is dropped. */
+START_TEST(test_rx_stall_timeout)
+{
+	uint8_t buf[256], data[256];
+	struct iscsi_pdu_hdr h;
+	size_t n;
+
+	fx_rx_timeout_ms = 200;
+	fx_start(false, false);
+	usleep(400000);
+	n = nop_out(buf, 1, 16, false, false);
+	for (size_t i = 0; i < n; i += 8) {
+		peer_write(buf + i, MIN(8, n - i));
+		usleep(50000);		/* 8 steps: 400 ms in all */
+	}
+	read_pdu(&h, data, sizeof(data));
+	ck_assert_uint_eq(h.itt, 1);
+	n = nop_out(buf, 2, 16, false, false);
+	peer_write(buf, ISCSI_BHS_LEN / 2);
+	ck_assert_int_eq(peer_read(data, 1), -1);
+	ck_assert_int_eq(atomic_load(&fx.rx), 1);
+	fx_rx_timeout_ms = 0;
+	fx_stop();
+}
+END_TEST
+
 START_TEST(test_create_bad_cfg)
 {
 	struct iscsi_conn_cfg cfg = { .rx_buf_len = 0, .max_recv_dsl = 8192 };
@@ -323,6 +352,7 @@ static Suite *iscsi_conn_suite(void)
 	tcase_add_test(tc, test_rx_tx_plain);
 	tcase_add_test(tc, test_digests);
 	tcase_add_test(tc, test_oversized_closes);
+	tcase_add_test(tc, test_rx_stall_timeout);
 	tcase_add_test(tc, test_create_bad_cfg);
 	tcase_add_test(tc, test_portal_parse);
 	suite_add_tcase(s, tc);

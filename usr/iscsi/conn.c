@@ -39,6 +39,7 @@ struct iscsi_conn {
 	char peer[TGT_ADDR_MAX];
 	char local[TGT_ADDR_MAX + 8];	/* "ADDR:PORT" */
 	struct evloop_work work;	/* accept hand-off, then close */
+	struct evloop_timer rx_timer;	/* armed while a PDU is partial */
 	struct iscsi_conn_cfg cfg;
 	struct iscsi_pdu_limits lim;
 	struct iscsi_conn_stats stats;
@@ -46,6 +47,7 @@ struct iscsi_conn {
 	/* receive: one PDU at a time into these buffers */
 	enum iscsi_rx_state rx_state;
 	size_t rx_off;			/* bytes of the current part read */
+	bool rx_progress;		/* bytes read by this iscsi_conn_rx */
 	int rx_verdict;			/* iscsi_bhs_parse() of this PDU */
 	struct iscsi_pdu_hdr rx_hdr;
 	uint8_t rx_bhs[ISCSI_BHS_LEN];
@@ -230,6 +232,7 @@ static int iscsi_rx_fill(struct iscsi_conn *c, uint8_t *buf, size_t need)
 		if (r < 0)
 			return (errno == EAGAIN || errno == EINTR) ? 0 : -errno;
 		c->rx_off += (size_t)r;
+		c->rx_progress = true;
 	}
 	c->rx_off = 0;
 	return 1;
@@ -341,13 +344,41 @@ static int iscsi_rx_step(struct iscsi_conn *c)
 	return 1;
 }
 
+/* Between two PDUs: nothing of the next one read yet. */
+static bool iscsi_rx_idle(const struct iscsi_conn *c)
+{
+	return c->rx_state == ISCSI_RX_BHS && c->rx_off == 0;
+}
+
+/* Fires when a partial PDU saw no byte for cfg.rx_timeout_ms. */
+static void iscsi_conn_rx_timeout(void *arg)
+{
+	struct iscsi_conn *c = arg;
+
+	log_info("iscsi: %s: closing: no data for %u ms in the middle of a "
+		 "PDU", c->peer, c->cfg.rx_timeout_ms);
+	iscsi_conn_close(c);
+}
+
+/* The stall timer runs only while a PDU is partial, from its last byte. */
+static void iscsi_rx_timer_update(struct iscsi_conn *c)
+{
+	if (iscsi_rx_idle(c))
+		evloop_timer_cancel(&c->rx_timer);
+	else if (c->rx_progress || !evloop_timer_armed(&c->rx_timer))
+		evloop_timer_arm(c->loop, &c->rx_timer, c->cfg.rx_timeout_ms);
+}
+
 static void iscsi_conn_rx(struct iscsi_conn *c)
 {
 	int ret;
 
+	c->rx_progress = false;
 	do {
 		ret = iscsi_rx_step(c);
 	} while (ret > 0 && !c->closing);
+	if (ret == 0 && !c->closing)
+		iscsi_rx_timer_update(c);
 	if (ret < 0 && !c->closing) {
 		if (ret != -ECONNRESET)
 			log_info("iscsi: %s: closing: %s", c->peer,
@@ -445,6 +476,9 @@ int iscsi_conn_create(int fd, struct evloop *loop,
 	c->ops = ops;
 	c->priv = priv;
 	c->cfg = *cfg;
+	if (!c->cfg.rx_timeout_ms)
+		c->cfg.rx_timeout_ms = ISCSI_RX_TIMEOUT_MS;
+	evloop_timer_init(&c->rx_timer, iscsi_conn_rx_timeout, c);
 	c->lim.max_data_len = MIN(cfg->max_recv_dsl, cfg->rx_buf_len);
 	list_init(&c->tx_queue);
 	iscsi_conn_peer_fill(c);
@@ -478,6 +512,7 @@ void iscsi_conn_close(struct iscsi_conn *c)
 	if (c->closing)
 		return;
 	c->closing = true;
+	evloop_timer_cancel(&c->rx_timer);
 	evloop_fd_del(c->loop, c->fd);
 	close(c->fd);
 	c->fd = -1;

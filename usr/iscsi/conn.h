@@ -78,9 +78,20 @@ struct iscsi_conn_ops {
 	void (*closed)(struct iscsi_conn *c);
 };
 
+/*
+ * A PDU begun but not finished, and no byte for this long: the peer is
+ * stalled (or the stream is out of sync) and would hold the connection's
+ * buffers, and at login a session slot, forever.  RFC 7143 leaves the
+ * recovery of a broken connection to the implementation (7.1, 7.14); we
+ * drop it.  Idle between PDUs is not a stall (NOP-In pings are another
+ * matter).  10 s: far above any loopback or LAN round trip.
+ */
+#define ISCSI_RX_TIMEOUT_MS	10000
+
 struct iscsi_conn_cfg {
 	uint32_t rx_buf_len;		/* largest MaxRecvDataSegmentLength */
 	uint32_t max_recv_dsl;		/* current limit (login: 8192) */
+	uint32_t rx_timeout_ms;		/* mid-PDU stall; 0: ISCSI_RX_TIMEOUT_MS */
 };
 
 /*

@@ -522,12 +522,41 @@ const struct iscsi_conn_ops iscsi_session_conn_ops = {
 
 /* ---- the lld ---- */
 
-static const struct iscsi_conn_cfg iscsi_cfg = {
+static struct iscsi_conn_cfg iscsi_cfg = {
 	.rx_buf_len = ISCSI_RX_BUF_LEN,
 	.max_recv_dsl = ISCSI_LOGIN_DSL,
+	.rx_timeout_ms = ISCSI_RX_TIMEOUT_MS,
 };
 
-/* "portal=ADDR:PORT[,portal=...]"; no option: no portals. */
+/* One option: "portal=ADDR:PORT" (added now), or "rx_timeout_ms=N"
+ * (1 ms to 1 h; tests shorten the stall timeout with it). */
+static int iscsi_lld_opt(char *p, bool add_portals)
+{
+	uint32_t v;
+	int ret;
+
+	if (strncmp(p, "rx_timeout_ms=", 14) == 0) {
+		if (util_parse_u32_range(p + 14, 1, 3600000, &v)) {
+			log_err("iscsi: bad option '%s'", p);
+			return -EINVAL;
+		}
+		iscsi_cfg.rx_timeout_ms = v;
+		return 0;
+	}
+	if (strncmp(p, "portal=", 7)) {
+		log_err("iscsi: unknown option '%s'", p);
+		return -EINVAL;
+	}
+	if (!add_portals)
+		return 0;
+	ret = iscsi_portal_add(p + 7, &iscsi_session_conn_ops, &iscsi_cfg);
+	if (ret)
+		log_err("iscsi: portal %s: %s", p + 7, strerror(-ret));
+	return ret;
+}
+
+/* "portal=ADDR:PORT[,portal=...][,rx_timeout_ms=N]"; no option: no
+ * portals.  Two passes: portals copy the settings when added. */
 static int iscsi_lld_init(const char *opts)
 {
 	char buf[512], *p, *save = NULL;
@@ -535,18 +564,14 @@ static int iscsi_lld_init(const char *opts)
 
 	if (!opts || !*opts)
 		return 0;
-	if (util_strscpy(buf, opts, sizeof(buf)) < 0)
-		return -EINVAL;
-	for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-		if (strncmp(p, "portal=", 7)) {
-			log_err("iscsi: unknown option '%s'", p);
+	for (int pass = 0; pass < 2; pass++) {
+		if (util_strscpy(buf, opts, sizeof(buf)) < 0)
 			return -EINVAL;
-		}
-		ret = iscsi_portal_add(p + 7, &iscsi_session_conn_ops,
-				       &iscsi_cfg);
-		if (ret) {
-			log_err("iscsi: portal %s: %s", p + 7, strerror(-ret));
-			return ret;
+		for (p = strtok_r(buf, ",", &save); p;
+		     p = strtok_r(NULL, ",", &save)) {
+			ret = iscsi_lld_opt(p, pass == 1);
+			if (ret)
+				return ret;
 		}
 	}
 	return 0;
