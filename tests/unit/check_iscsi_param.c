@@ -621,11 +621,12 @@ START_TEST(test_session_type)
 	op_ok("SessionType=discovery\n", "SessionType=Reject\n");
 	ck_assert_int_eq(iscsi_nego_finish(&n, &p), 0);
 	ck_assert(!p.discovery);
-	/* declared once per login */
+	/* declared once per login (the same value again is tolerated:
+	 * test_renegotiation) */
 	restart(true);
 	ck_assert_int_eq(req(ISCSI_STAGE_SECURITY, "SessionType=Discovery\n"),
 			 0);
-	op_eproto("SessionType=Discovery\n");
+	op_eproto("SessionType=Normal\n");
 }
 END_TEST
 
@@ -771,9 +772,13 @@ START_TEST(test_renegotiation)
 	op_eproto("InitialR2T=Yes\n");
 	/* across the security/operational boundary too */
 	restart(true);
-	ck_assert_int_eq(req(ISCSI_STAGE_SECURITY, "InitiatorName=iqn.a:b\n"),
-			 0);
-	op_eproto("InitiatorName=iqn.a:b\n");
+	ck_assert_int_eq(req(ISCSI_STAGE_SECURITY, "InitiatorName=iqn.a:b\n"
+			     "SessionType=Discovery\n"), 0);
+	/* the same identity again (libiscsi after AuthMethod=None) is
+	 * harmless; a different one is not */
+	op_ok("InitiatorName=iqn.a:b\nSessionType=Discovery\n", "");
+	op_eproto("InitiatorName=iqn.a:c\n");
+	op_eproto("SessionType=Normal\n");
 }
 END_TEST
 

@@ -428,6 +428,23 @@ static bool iscsi_answer_ok(const struct iscsi_nego *n, int id,
 	return d->result == RES_MIN ? v <= ours : v >= ours;
 }
 
+/*
+ * Section 6.3 forbids redeclaring a key during login.  libiscsi, when its
+ * security stage ends with AuthMethod=None (it offered CHAP,None and the
+ * target needs no account, e.g. discovery without a bound account),
+ * repeats InitiatorName, TargetName and SessionType, unchanged, in its
+ * first operational request.  The same identity again changes nothing,
+ * so it is tolerated; a different value is still a protocol error.
+ */
+static bool iscsi_same_identity(const struct iscsi_nego *n, int id,
+				const char *val)
+{
+	if (id != K_INITIATOR_NAME && id != K_TARGET_NAME &&
+	    id != K_SESSION_TYPE)
+		return false;
+	return n->str[id] && strcmp(n->str[id], val) == 0;
+}
+
 /* Stage and sender rules for a known key. */
 static int iscsi_key_check(const struct iscsi_nego *n, int id,
 			   enum iscsi_nego_stage stage, const char *val,
@@ -446,7 +463,8 @@ static int iscsi_key_check(const struct iscsi_nego *n, int id,
 		return -EPROTO;
 	}
 	/* Section 6.3: no renegotiation or redeclaration during login. */
-	if (stage != ISCSI_STAGE_FFP_TEXT && (n->seen & iscsi_bit(id))) {
+	if (stage != ISCSI_STAGE_FFP_TEXT && (n->seen & iscsi_bit(id)) &&
+	    !iscsi_same_identity(n, id, val)) {
 		*why = "key renegotiated during login";
 		return -EPROTO;
 	}
