@@ -129,6 +129,7 @@ struct iscsi_task {
 	uint32_t exp_datasn;		/* next Data-Out DataSN (sequence) */
 	uint32_t unsol_end;		/* end of unsolicited data */
 	bool finished;			/* cmd_done seen, or dropped */
+	bool data_err;			/* a Data-Out DataSN was wrong */
 	int tx_pending;			/* PDUs queued and not yet done */
 	struct iscsi_task_tx r2t;
 	struct iscsi_task_tx *din;	/* Data-In PDUs (cmd_done) */

@@ -22,7 +22,9 @@
 #include "util/util.h"
 
 #define SENSE_ILLEGAL_REQUEST		0x05
+#define SENSE_ABORTED_COMMAND		0x0b
 #define ASC_INVALID_FIELD_IN_CDB	0x2400
+#define ASC_PROTOCOL_SERVICE_CRC	0x4705
 
 /* ---- task life ---- */
 
@@ -280,9 +282,41 @@ static void iscsi_task_submit(struct iscsi_task *t)
 	tgt_cmd_submit(t->cmd);
 }
 
+/*
+ * Ends a task whose write data had a DataSN error, never submitted: CHECK
+ * CONDITION, ABORTED COMMAND / PROTOCOL SERVICE CRC ERROR (11.4.7.2), all
+ * of it as residual (nothing was written).
+ */
+static void iscsi_task_fail_data(struct iscsi_task *t)
+{
+	struct tgt_cmd *cmd = t->cmd;
+
+	list_del(&t->node);
+	cmd->status = SAM_STAT_CHECK_CONDITION;
+	cmd->sense_len = (uint8_t)scsi_sense_build(cmd->sense, TGT_SENSE_MAX,
+						   false, SENSE_ABORTED_COMMAND,
+						   ASC_PROTOCOL_SERVICE_CRC,
+						   NULL);
+	cmd->xfer_len = 0;
+	t->finished = true;
+	t->tx_pending++;	/* hold the task while queuing */
+	iscsi_rsp_send(t);
+	t->tx_pending--;
+	iscsi_task_maybe_free(t);
+}
+
 /* After data came in: submit, or ask for more. */
 static void iscsi_task_advance(struct iscsi_task *t)
 {
+	/* Data lost: answered once the sequence in progress ended, so that
+	 * none of its Data-Out can meet a later task with the same ITT. */
+	if (t->data_err) {
+		if (t->received >= t->cmd->data_len ||
+		    (t->r2t_ttt == ISCSI_RSVD_TAG &&
+		     t->received >= t->unsol_end))
+			iscsi_task_fail_data(t);
+		return;
+	}
 	if (t->received >= t->cmd->data_len) {
 		list_del(&t->node);
 		iscsi_task_submit(t);
@@ -322,16 +356,23 @@ int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 					      s->stat_sn++, s->exp_cmdsn,
 					      iscsi_session_max_cmdsn(s));
 	}
-	/* A DataSN gap means lost data; without recovery (ERL 0) the
-	 * connection goes (7.1.x, 11.7.5). */
-	if (d->datasn != t->exp_datasn) {
-		log_info("iscsi: %s: Data-Out DataSN %u, expected %u",
-			 s->initiator_name, d->datasn, t->exp_datasn);
-		return -EPROTO;
+	/*
+	 * A DataSN out of order (11.7.5: 0, 1, ... per R2T or unsolicited
+	 * sequence) implies a digest error on an earlier Data-Out (7.9);
+	 * at ERL 0 there is no recovery R2T, so the task is terminated
+	 * with CHECK CONDITION (7.8) and the connection kept.  The rest of
+	 * the sequence is still consumed, its data ignored.
+	 */
+	if (d->datasn != t->exp_datasn && !t->data_err) {
+		log_info("iscsi: %s: ITT 0x%x: Data-Out DataSN %u, expected "
+			 "%u: failing the command", s->initiator_name,
+			 t->itt, d->datasn, t->exp_datasn);
+		t->data_err = true;
 	}
-	t->exp_datasn++;
-	memcpy((uint8_t *)t->cmd->iov[0].iov_base + d->offset, data,
-	       h->data_len);
+	t->exp_datasn = d->datasn + 1;
+	if (!t->data_err)
+		memcpy((uint8_t *)t->cmd->iov[0].iov_base + d->offset, data,
+		       h->data_len);
 	t->received += h->data_len;
 	if ((h->flags & ISCSI_FLAG_FINAL) && d->ttt == t->r2t_ttt)
 		t->r2t_ttt = ISCSI_RSVD_TAG;	/* burst done */
