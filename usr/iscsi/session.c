@@ -280,6 +280,7 @@ struct iscsi_tmf {
 	uint32_t itt;
 	uint32_t cmdsn;
 	uint32_t ref_cmdsn;
+	bool ref_unseen;		/* RefCmdSN in the window, not received */
 	bool cold;			/* TARGET COLD RESET: drop after */
 };
 
@@ -324,10 +325,11 @@ static uint8_t iscsi_tmf_result_map(const struct tgt_tmf *tmf,
 	case TGT_TMF_COMPLETE:	return ISCSI_TMF_RSP_COMPLETE;
 	case TGT_TMF_SUCCEEDED:	return ISCSI_TMF_RSP_SUCCEEDED;
 	case TGT_TMF_NO_TASK:
-		/* A task whose command never arrived but whose CmdSN is
-		 * before the TMF's counts as received and done (11.5.1). */
-		if (tmf->fn == TGT_TMF_ABORT_TASK &&
-		    iscsi_sn_lt(it->ref_cmdsn, it->cmdsn))
+		/* A task whose command never arrived (RefCmdSN in the
+		 * window) but whose CmdSN is before the TMF's counts as
+		 * received and done; one already answered is below the
+		 * window: "Task does not exist" (11.5.1 b, c). */
+		if (tmf->fn == TGT_TMF_ABORT_TASK && it->ref_unseen)
 			return ISCSI_TMF_RSP_COMPLETE;
 		return ISCSI_TMF_RSP_NO_TASK;
 	case TGT_TMF_NO_LUN:	return ISCSI_TMF_RSP_NO_LUN;
@@ -376,6 +378,7 @@ void iscsi_tmf_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h)
 	uint8_t fn = h->tmf_req.function, tfn = 0;
 	struct tgt_tmf *tmf;
 	struct iscsi_tmf *it;
+	uint32_t exp = s->exp_cmdsn;	/* the window before this PDU */
 	int rsp;
 
 	if (!iscsi_session_cmdsn_take(s, h->immediate, h->tmf_req.cmdsn))
@@ -396,6 +399,10 @@ void iscsi_tmf_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h)
 	it->itt = h->itt;
 	it->cmdsn = h->tmf_req.cmdsn;
 	it->ref_cmdsn = h->tmf_req.ref_cmdsn;
+	/* Commands arrive in CmdSN order (one connection): those below
+	 * ExpCmdSN were all received. */
+	it->ref_unseen = !iscsi_sn_lt(it->ref_cmdsn, exp) &&
+			 iscsi_sn_lt(it->ref_cmdsn, it->cmdsn);
 	it->cold = fn == ISCSI_TMF_TARGET_COLD_RESET;
 	tmf->fn = tfn;
 	memcpy(tmf->lun, h->lun, sizeof(tmf->lun));
