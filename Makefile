@@ -117,6 +117,7 @@ check: all $(UNIT_BINS) lint
 	@tests/run-unit.sh $(UNIT_BINS)
 	@BUILD=$(BUILD) tests/func/run.sh
 	@$(MAKE) --no-print-directory check-kernel
+	@$(MAKE) --no-print-directory check-iscsi
 
 check-unit-func: all $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)

@@ -50,7 +50,7 @@ for part in ${ISCSI_PARTS:-func badpdu conformance}; do
 done
 echo "== iSCSI suite: $((SECONDS - start)) s; logs in $out"
 if [ -n "${TGT_SUMMARY:-}" ]; then
-	echo "iscsi${TGT_SUMMARY_SUFFIX:-} $pass $fail" >>"$TGT_SUMMARY"
+	echo "iscsi${TGT_SUMMARY_SUFFIX:-} $pass $fail $skip" >>"$TGT_SUMMARY"
 fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
