@@ -578,6 +578,8 @@ void iscsi_conn_stats(const struct iscsi_conn *c, struct iscsi_conn_stats *s)
 struct iscsi_portal {
 	struct list_head node;
 	int fd;
+	struct sockaddr_storage ss;	/* duplicates are by address */
+	socklen_t len;
 	struct evloop *loop;		/* where it listens */
 	const struct iscsi_conn_ops *ops;
 	struct iscsi_conn_cfg cfg;
@@ -589,7 +591,10 @@ struct iscsi_portal {
 struct iscsi_accepted {
 	struct evloop_work work;
 	struct evloop *loop;
-	struct iscsi_portal *portal;
+	/* copies: the portal may be deleted before the work runs */
+	const struct iscsi_conn_ops *ops;
+	struct iscsi_conn_cfg cfg;
+	char name[TGT_ADDR_MAX + 8];
 	int fd;
 };
 
@@ -664,10 +669,8 @@ static void iscsi_accepted_work(void *arg)
 	struct iscsi_accepted *a = arg;
 	struct iscsi_conn *c;
 
-	if (iscsi_conn_create(a->fd, a->loop, a->portal->ops, &a->portal->cfg,
-			      NULL, &c) == 0)
-		log_debug("iscsi: connection from %s on %s", c->peer,
-			  a->portal->name);
+	if (iscsi_conn_create(a->fd, a->loop, a->ops, &a->cfg, NULL, &c) == 0)
+		log_debug("iscsi: connection from %s on %s", c->peer, a->name);
 	free(a);
 }
 
@@ -690,7 +693,9 @@ static void iscsi_portal_accept(int fd, uint32_t events, void *arg)
 			continue;
 		}
 		a->fd = cfd;
-		a->portal = p;
+		a->ops = p->ops;
+		a->cfg = p->cfg;
+		memcpy(a->name, p->name, sizeof(a->name));
 		a->loop = tgt_loop_next();
 		evloop_work_init(&a->work, iscsi_accepted_work, a);
 		evloop_post(a->loop, &a->work);
@@ -728,6 +733,19 @@ static void iscsi_portal_start_work(void *arg)
 		log_err("iscsi: portal %s: cannot poll", p->name);
 }
 
+/* "1.2.3.4" and "1.2.3.4:3260" are the same portal: compare addresses. */
+static struct iscsi_portal *iscsi_portal_find(const struct sockaddr_storage *ss,
+					      socklen_t len)
+{
+	struct iscsi_portal *p;
+
+	list_for_each_entry(p, &iscsi_portals, node) {
+		if (p->len == len && memcmp(&p->ss, ss, len) == 0)
+			return p;
+	}
+	return NULL;
+}
+
 int iscsi_portal_add(const char *addr_port, const struct iscsi_conn_ops *ops,
 		     const struct iscsi_conn_cfg *cfg)
 {
@@ -738,10 +756,8 @@ int iscsi_portal_add(const char *addr_port, const struct iscsi_conn_ops *ops,
 
 	if (iscsi_portal_parse(addr_port, &ss, &len))
 		return -EINVAL;
-	list_for_each_entry(p, &iscsi_portals, node) {
-		if (strcmp(p->name, addr_port) == 0)
-			return -EEXIST;
-	}
+	if (iscsi_portal_find(&ss, len))
+		return -EEXIST;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -751,6 +767,8 @@ int iscsi_portal_add(const char *addr_port, const struct iscsi_conn_ops *ops,
 		return fd;
 	}
 	p->fd = fd;
+	p->ss = ss;
+	p->len = len;
 	p->loop = tgt_loop_get(0);
 	p->ops = ops;
 	p->cfg = *cfg;
@@ -770,6 +788,36 @@ static void iscsi_portal_stop_work(void *arg)
 	evloop_fd_del(p->loop, p->fd);
 	close(p->fd);
 	free(p);
+}
+
+int iscsi_portal_del(const char *addr_port)
+{
+	struct sockaddr_storage ss;
+	struct iscsi_portal *p;
+	socklen_t len;
+
+	if (iscsi_portal_parse(addr_port, &ss, &len))
+		return -EINVAL;
+	p = iscsi_portal_find(&ss, len);
+	if (!p)
+		return -ENOENT;
+	list_del(&p->node);
+	/* The listener's loop owns the fd: it unregisters and closes it
+	 * (evloop.h), so a connect right after this may still be accepted
+	 * until the work ran; established connections stay. */
+	evloop_work_init(&p->work, iscsi_portal_stop_work, p);
+	evloop_post(p->loop, &p->work);
+	log_info("iscsi: no longer listening on %s", addr_port);
+	return 0;
+}
+
+void iscsi_portal_for_each(void (*fn)(const char *name, void *arg),
+			   void *arg)
+{
+	struct iscsi_portal *p;
+
+	list_for_each_entry(p, &iscsi_portals, node)
+		fn(p->name, arg);
 }
 
 void iscsi_portal_del_all(void)

@@ -159,11 +159,20 @@ int iscsi_portal_parse(const char *s, struct sockaddr_storage *ss,
 
 /*
  * Listens on @addr_port; accepted connections get @ops/@cfg and are
- * spread over tgt_loop_next().  Main thread, after the I/O loops started.
+ * spread over tgt_loop_next().  Main thread (tgtd's management loop runs
+ * there: tgtadm and tgtd.conf requests), after the I/O loops started.
  * Returns 0, -EINVAL (bad address), -EEXIST, or the socket's -errno.
  */
 int iscsi_portal_add(const char *addr_port, const struct iscsi_conn_ops *ops,
 		     const struct iscsi_conn_cfg *cfg);
+/*
+ * Stops listening on @addr_port (main thread = the management thread).
+ * Returns 0, -EINVAL (bad address) or -ENOENT (no such portal).
+ */
+int iscsi_portal_del(const char *addr_port);
+/* Calls @fn with each portal's name as added, in order (main thread). */
+void iscsi_portal_for_each(void (*fn)(const char *name, void *arg),
+			   void *arg);
 /* Stops listening on every portal (main thread). */
 void iscsi_portal_del_all(void);
 

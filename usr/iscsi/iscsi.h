@@ -30,6 +30,8 @@
 #include "util/list.h"
 #include "util/strbuf.h"
 
+struct mgmt_req;
+
 #define ISCSI_RX_BUF_LEN	262144u	/* the MRDSL we declare */
 #define ISCSI_LOGIN_DSL		8192u	/* receive limit during login */
 #define ISCSI_LOGIN_TEXT_MAX	65536u	/* reassembled login/text data */
@@ -170,6 +172,42 @@ uint16_t iscsi_session_tsih_new(void);
 uint64_t iscsi_session_itn_new(void);
 void iscsi_tmf_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h);
 void iscsi_tmf_done(struct tgt_tmf *tmf);
+
+/* The connection settings portals copy (--iscsi rx_timeout_ms=...). */
+extern struct iscsi_conn_cfg iscsi_cfg;
+
+/* A session as tgtadm shows it: a copy made on the session's loop. */
+struct iscsi_sess_info {
+	int tid;
+	uint16_t tsih;
+	uint16_t cid;
+	uint8_t isid[6];
+	bool connected;
+	char initiator[TGT_NAME_MAX];
+	char peer[TGT_ADDR_MAX];
+	char local[TGT_ADDR_MAX + 8];
+	struct iscsi_params params;	/* name pointers cleared */
+};
+/*
+ * Copies up to @max sessions in the full feature phase on @tid (-1: all)
+ * into @info; returns how many.  Management thread: blocks until each
+ * session's loop made its copy.
+ */
+size_t iscsi_sessions_snapshot(int tid, struct iscsi_sess_info *info,
+			       size_t max);
+
+/* Closes the connection @cid of session @tsih on @tid (posted to its
+ * loop).  0 or -ENOENT.  Any thread. */
+int iscsi_session_drop(int tid, uint16_t tsih, uint16_t cid);
+
+/* --- mgmt.c --- */
+
+int iscsi_mgmt(const struct mgmt_req *req, struct strbuf *out);
+void iscsi_mgmt_dump(struct strbuf *out);
+void iscsi_mgmt_nexus_show(void *lld_nexus_priv, struct strbuf *out);
+/* The tgtadm session listing of @n sessions (unit-tested). */
+void iscsi_sess_info_show(const struct iscsi_sess_info *info, size_t n,
+			  struct strbuf *out);
 
 /* --- login.c --- */
 

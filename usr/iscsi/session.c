@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,6 +228,111 @@ void iscsi_session_reinstate(struct iscsi_session *s)
 		iscsi_session_kill(o);
 	}
 	pthread_mutex_unlock(&iscsi_sessions_lock);
+}
+
+/* ---- snapshots for tgtadm (mgmt.c) ---- */
+
+struct iscsi_snap_req {
+	struct evloop_work work;
+	struct iscsi_session *s;
+	struct iscsi_sess_info *info;
+	sem_t *done;
+};
+
+static void iscsi_snap_fill(const struct iscsi_session *s,
+			    struct iscsi_sess_info *i)
+{
+	i->tid = s->tid;
+	i->tsih = s->tsih;
+	i->cid = s->cid;
+	memcpy(i->isid, s->isid, sizeof(i->isid));
+	util_strscpy(i->initiator, s->initiator_name, sizeof(i->initiator));
+	i->params = s->params;
+	i->params.initiator_name = NULL;	/* points into the login */
+	i->params.initiator_alias = NULL;
+	i->params.target_name = NULL;
+	i->connected = s->conn && s->state == ISCSI_SESS_FFP;
+	if (s->conn) {
+		util_strscpy(i->peer, iscsi_conn_peer(s->conn),
+			     sizeof(i->peer));
+		util_strscpy(i->local, iscsi_conn_local(s->conn),
+			     sizeof(i->local));
+	}
+}
+
+static void iscsi_snap_work(void *arg)
+{
+	struct iscsi_snap_req *r = arg;
+
+	iscsi_snap_fill(r->s, r->info);
+	sem_post(r->done);
+}
+
+/* Sessions in the full feature phase on @tid (-1: all), pinned. */
+static size_t iscsi_snap_pin(int tid, struct iscsi_snap_req *r, size_t max)
+{
+	struct iscsi_session *s;
+	size_t n = 0;
+
+	pthread_mutex_lock(&iscsi_sessions_lock);
+	list_for_each_entry(s, &iscsi_sessions, node) {
+		/* tid and tsih are set at login before FFP and never change;
+		 * a stale read only includes or skips a session. */
+		if (n == max || !s->tsih || s->discovery ||
+		    (tid >= 0 && s->tid != tid))
+			continue;
+		atomic_fetch_add(&s->refs, 1);
+		r[n++].s = s;
+	}
+	pthread_mutex_unlock(&iscsi_sessions_lock);
+	return n;
+}
+
+size_t iscsi_sessions_snapshot(int tid, struct iscsi_sess_info *info,
+			       size_t max)
+{
+	struct iscsi_snap_req *r = calloc(max ? max : 1, sizeof(*r));
+	sem_t done;
+	size_t n;
+
+	if (!r)
+		return 0;
+	sem_init(&done, 0, 0);
+	n = iscsi_snap_pin(tid, r, max);
+	/* Each session is read on its own loop, so no field is read while
+	 * its loop writes it; the reference keeps it alive meanwhile. */
+	for (size_t i = 0; i < n; i++) {
+		r[i].info = &info[i];
+		r[i].done = &done;
+		evloop_work_init(&r[i].work, iscsi_snap_work, &r[i]);
+		evloop_post(r[i].s->loop, &r[i].work);
+	}
+	for (size_t i = 0; i < n; i++)
+		while (sem_wait(&done) && errno == EINTR)
+			;
+	for (size_t i = 0; i < n; i++)
+		iscsi_session_put(r[i].s);
+	sem_destroy(&done);
+	free(r);
+	return n;
+}
+
+int iscsi_session_drop(int tid, uint16_t tsih, uint16_t cid)
+{
+	struct iscsi_session *s;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&iscsi_sessions_lock);
+	list_for_each_entry(s, &iscsi_sessions, node) {
+		/* Racy reads of fields fixed at login, as in reinstate. */
+		if (s->discovery || s->tid != tid || s->tsih != tsih ||
+		    s->cid != cid)
+			continue;
+		iscsi_session_kill(s);	/* closes on the session's loop */
+		ret = 0;
+	}
+	pthread_mutex_unlock(&iscsi_sessions_lock);
+	return ret;
 }
 
 /* ---- NOP, Logout ---- */
@@ -529,7 +635,7 @@ const struct iscsi_conn_ops iscsi_session_conn_ops = {
 
 /* ---- the lld ---- */
 
-static struct iscsi_conn_cfg iscsi_cfg = {
+struct iscsi_conn_cfg iscsi_cfg = {
 	.rx_buf_len = ISCSI_RX_BUF_LEN,
 	.max_recv_dsl = ISCSI_LOGIN_DSL,
 	.rx_timeout_ms = ISCSI_RX_TIMEOUT_MS,
@@ -601,16 +707,6 @@ static void iscsi_nexus_kill(struct tgt_nexus *n, void *priv)
 	iscsi_session_kill(priv);
 }
 
-static void iscsi_nexus_show(void *priv, struct strbuf *out)
-{
-	const struct iscsi_session *s = priv;
-
-	strbuf_addf(out, "            iSCSI TSIH: %u, ISID: "
-		    "%02x%02x%02x%02x%02x%02x\n", s->tsih, s->isid[0],
-		    s->isid[1], s->isid[2], s->isid[3], s->isid[4],
-		    s->isid[5]);
-}
-
 const struct tgt_lld_ops iscsi_lld_ops = {
 	.name = "iscsi",
 	.init = iscsi_lld_init,
@@ -618,5 +714,7 @@ const struct tgt_lld_ops iscsi_lld_ops = {
 	.cmd_done = iscsi_cmd_done,
 	.tmf_done = iscsi_tmf_done,
 	.nexus_kill = iscsi_nexus_kill,
-	.nexus_show = iscsi_nexus_show,
+	.nexus_show = iscsi_mgmt_nexus_show,
+	.mgmt = iscsi_mgmt,
+	.dump = iscsi_mgmt_dump,
 };
