@@ -101,7 +101,7 @@ deps:
 
 # ---- the two README commands ----
 run: deps all
-	$(BUILD)/tgtd -f -c tgtd.conf --iscsi portal=127.0.0.1:3260
+	$(BUILD)/tgtd -f -c tgtd.conf
 
 # Every suite appends its counts to tests/out/summary.txt; the last line is
 # the total over all of them ("N passed, N failed").

@@ -347,7 +347,8 @@ START_TEST(test_shipped_sample)
 		"LU NEW tid=1 lun=1 lld=iscsi backing_store=1G bstype=null\n"
 		"LU UPDATE tid=1 lun=1 lld=iscsi name=vendor_id value=TGT\n"
 		"LU UPDATE tid=1 lun=1 lld=iscsi name=product_id "
-		"value=Sample Null Disk\n");
+		"value=Sample Null Disk\n"
+		"PORTAL NEW lld=iscsi name=portal value=127.0.0.1:3260\n");
 	ck_assert_uint_eq(conf_global_get(c)->iothreads, 0);
 	ck_assert(conf_global_get(c)->has_iothreads);
 	strbuf_release(&r.log);
@@ -377,6 +378,74 @@ START_TEST(test_order)
 		"LU NEW tid=5 lun=1 lld=kernel backing_store=64M "
 		"bstype=null\n"
 		"LU NEW tid=4 lun=3 lld=iscsi device_type=controller\n");
+}
+END_TEST
+
+/* [iscsi]: after the targets, rx_timeout_ms before the portals. */
+START_TEST(test_iscsi_section)
+{
+	apply_expect(
+		"[iscsi]\n"
+		"portal = 127.0.0.1:3260, [::1]:3260 ,127.0.0.1\n"
+		"rx_timeout_ms = 500\n"
+		"[target 1]\n"
+		"name = iqn.x:one\n",
+		"TARGET NEW tid=1 lld=iscsi targetname=iqn.x:one\n"
+		"LLD UPDATE lld=iscsi name=rx_timeout_ms value=500\n"
+		"PORTAL NEW lld=iscsi name=portal value=127.0.0.1:3260\n"
+		"PORTAL NEW lld=iscsi name=portal value=[::1]:3260\n"
+		"PORTAL NEW lld=iscsi name=portal value=127.0.0.1\n");
+	/* an empty section (what a dump without portals may hold) loads */
+	apply_expect("[ISCSI]\n", "");
+}
+END_TEST
+
+/* A portal the lld refuses is blamed on the portal line. */
+START_TEST(test_iscsi_apply_failure)
+{
+	struct rec r = { .log = STRBUF_INIT, .fail_at = 2,
+			 .fail_code = TGTADM_PORTAL_EXIST,
+			 .fail_msg = "portal [::1]:3260 already exists" };
+	struct loaded l;
+	char err[1024] = "";
+	char *expect;
+
+	fixture_load(&l, "[iscsi]\nportal = 127.0.0.1:3260, [::1]:3260\n");
+	ck_assert_int_eq(l.ret, 0);
+	ck_assert_int_eq(conf_apply(l.conf, rec_exec, &r, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_int_ge(asprintf(&expect, "%s:2: [iscsi] portal: portal "
+				  "[::1]:3260 already exists (tgtadm error "
+				  "28)", l.path), 0);
+	ck_assert_str_eq(err, expect);
+	free(expect);
+	strbuf_release(&r.log);
+	fixture_free(&l);
+}
+END_TEST
+
+START_TEST(test_iscsi_bad)
+{
+	load_expect_error("[iscsi]\nportal = 1.2.3.4.5:3260\n",
+			  "2: [iscsi] portal: invalid value '1.2.3.4.5:3260' "
+			  "(expected ADDR:PORT or [V6ADDR]:PORT, numeric)");
+	load_expect_error("[iscsi]\nportal = 127.0.0.1:0\n",
+			  "2: [iscsi] portal: invalid value '127.0.0.1:0'");
+	load_expect_error("[iscsi]\nportal = [::1:3260\n",
+			  "2: [iscsi] portal: invalid value");
+	load_expect_error("[iscsi]\nportal = localhost:3260\n",
+			  "2: [iscsi] portal: invalid value 'localhost:3260'");
+	load_expect_error("[iscsi]\nportal = 127.0.0.1:3260,,[::1]\n",
+			  "2: [iscsi] portal: empty item");
+	load_expect_error("[iscsi]\n\nrx_timeout_ms = 0\n",
+			  "3: [iscsi] rx_timeout_ms: invalid value '0' "
+			  "(expected 1..3600000)");
+	load_expect_error("[iscsi]\nrx_timeout_ms = 10s\n",
+			  "2: [iscsi] rx_timeout_ms: invalid value");
+	load_expect_error("[iscsi]\nportals = 127.0.0.1\n",
+			  "2: [iscsi] portals: unknown key");
+	load_expect_error("[iscsi]\n[iscsi 2]\n",
+			  "2: [iscsi 2]: unknown section");
 }
 END_TEST
 
@@ -872,6 +941,8 @@ static Suite *conf_suite(void)
 	tcase_add_test(good, test_case);
 	tcase_add_test(good, test_order);
 	tcase_add_test(good, test_shipped_sample);
+	tcase_add_test(good, test_iscsi_section);
+	tcase_add_test(apply, test_iscsi_apply_failure);
 	suite_add_tcase(s, good);
 	tcase_add_test(bad, test_unreadable);
 	tcase_add_test(bad, test_syntax_error);
@@ -887,6 +958,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(bad, test_bad_values);
 	tcase_add_test(bad, test_empty_value);
 	tcase_add_test(bad, test_accounts_checked);
+	tcase_add_test(bad, test_iscsi_bad);
 	suite_add_tcase(s, bad);
 	tcase_add_test(apply, test_apply_failure);
 	tcase_add_test(apply, test_apply_failure_keys);

@@ -46,6 +46,7 @@ enum conf_kind {
 	CONF_SEC_ACCOUNT,
 	CONF_SEC_TARGET,
 	CONF_SEC_LU,
+	CONF_SEC_ISCSI,
 };
 
 /* Fixed keys; each has a slot in conf_sec.fixed once validated. */
@@ -66,6 +67,8 @@ enum conf_key {
 	CONF_K_BSOFLAGS,
 	CONF_K_BLOCKSIZE,
 	CONF_K_DEVTYPE,
+	CONF_K_PORTAL,
+	CONF_K_RX_TIMEOUT,
 	CONF_K_MAX,
 };
 
@@ -374,6 +377,61 @@ static int conf_list_check(const char *value, bool (*item_ok)(const char *),
 	return ret;
 }
 
+/* One iSCSI portal: "ADDR[:PORT]" or "[V6ADDR][:PORT]", numeric, as the
+ * iscsi lld parses it; checked here so a typo stops tgtd before it runs. */
+static bool conf_portal_valid(const char *item)
+{
+	char host[INET6_ADDRSTRLEN];
+	const char *end, *port;
+	struct in6_addr a;
+	uint32_t v;
+	int af = AF_INET;
+	size_t n;
+
+	if (*item == '[') {
+		end = strchr(item, ']');
+		if (!end)
+			return false;
+		item++;
+		port = end + 1;
+		af = AF_INET6;
+	} else {
+		end = strchr(item, ':');
+		if (!end)
+			end = item + strlen(item);
+		port = end;
+	}
+	n = (size_t)(end - item);
+	if (n >= sizeof(host))
+		return false;
+	memcpy(host, item, n);
+	host[n] = '\0';
+	if (inet_pton(af, host, &a) != 1)
+		return false;
+	return !*port || (*port == ':' &&
+			  util_parse_u32_range(port + 1, 1, 65535, &v) == 0);
+}
+
+static int conf_check_portal_list(char *value, struct strbuf *why)
+{
+	int ret = conf_list_check(value, conf_portal_valid, 0, why);
+
+	if (ret == -EINVAL && strncmp(strbuf_str(why), "invalid", 7) == 0)
+		strbuf_addstr(why, " (expected ADDR:PORT or [V6ADDR]:PORT, "
+			      "numeric)");
+	return ret;
+}
+
+static int conf_check_rx_timeout(char *value, struct strbuf *why)
+{
+	uint32_t v;
+
+	if (util_parse_u32_range(value, 1, 3600000, &v) == 0)
+		return 0;
+	strbuf_addf(why, "invalid value '%s' (expected 1..3600000)", value);
+	return -EINVAL;
+}
+
 static int conf_check_addr_list(char *value, struct strbuf *why)
 {
 	return conf_list_check(value, conf_addr_valid, 0, why);
@@ -461,6 +519,10 @@ static const struct conf_key_def conf_keys[] = {
 	  false },
 	{ "device_type", CONF_SEC_LU, CONF_K_DEVTYPE, conf_check_devtype,
 	  false },
+	{ "portal", CONF_SEC_ISCSI, CONF_K_PORTAL, conf_check_portal_list,
+	  false },
+	{ "rx_timeout_ms", CONF_SEC_ISCSI, CONF_K_RX_TIMEOUT,
+	  conf_check_rx_timeout, false },
 };
 
 static const struct conf_key_def *conf_key_find(enum conf_kind kind,
@@ -618,13 +680,17 @@ static int conf_sec_identify(struct conf_sec *s, const char *name,
 		s->kind = CONF_SEC_GLOBAL;
 		return conf_sec_label_set(s, "global");
 	}
+	if (n == 1 && conf_word_is(&w[0], "iscsi")) {
+		s->kind = CONF_SEC_ISCSI;
+		return conf_sec_label_set(s, "iscsi");
+	}
 	if (n == 2 && conf_word_is(&w[0], "account"))
 		return conf_sec_identify_account(s, &w[1], why);
 	if ((n == 2 || n == 4) && conf_word_is(&w[0], "target") &&
 	    (n == 2 || conf_word_is(&w[2], "lun")))
 		return conf_sec_identify_target(s, w, n, why);
-	strbuf_addstr(why, "unknown section (expected global, account <user>, "
-		      "target <tid> or target <tid> lun <lun>)");
+	strbuf_addstr(why, "unknown section (expected global, iscsi, account "
+		      "<user>, target <tid> or target <tid> lun <lun>)");
 	return -EINVAL;
 }
 
@@ -636,6 +702,7 @@ static bool conf_sec_same(const struct conf_sec *a, const struct conf_sec *b)
 		return false;
 	switch (a->kind) {
 	case CONF_SEC_GLOBAL:
+	case CONF_SEC_ISCSI:
 		return true;
 	case CONF_SEC_ACCOUNT:
 		return strcasecmp(a->user, b->user) == 0;
@@ -1513,6 +1580,51 @@ static int conf_apply_lu(struct conf_run *r, const struct conf_sec *s)
 	return ret;
 }
 
+/* A request for the iscsi lld, as tgtadm --lld iscsi would send it. */
+static void conf_req_iscsi(struct mgmt_req *req, int mode, int op)
+{
+	mgmt_req_init(req);
+	req->mode = (uint16_t)mode;
+	req->op = (uint16_t)op;
+	req->lld = "iscsi";
+}
+
+/*
+ * [iscsi]: rx_timeout_ms first (portals copy the settings when added),
+ * then one portal-new per item.  Last phase: initiators may log in as
+ * soon as a portal listens, and every target exists by then.
+ */
+static int conf_apply_iscsi(struct conf_run *r, const struct conf_sec *s)
+{
+	const struct conf_kv *kv = s->fixed[CONF_K_RX_TIMEOUT];
+	char item[CONF_ITEM_MAX];
+	struct mgmt_req req;
+	const char *pos;
+	int ret;
+
+	if (s->kind != CONF_SEC_ISCSI)
+		return 0;
+	if (kv) {
+		conf_req_iscsi(&req, MGMT_MODE_LLD, MGMT_OP_UPDATE);
+		req.name = "rx_timeout_ms";
+		req.value = kv->value;
+		ret = conf_run_req(r, s, kv, NULL, &req);
+		if (ret)
+			return ret;
+	}
+	kv = s->fixed[CONF_K_PORTAL];
+	pos = kv ? kv->value : NULL;
+	while (conf_list_next(&pos, item, sizeof(item)) > 0) {
+		conf_req_iscsi(&req, MGMT_MODE_PORTAL, MGMT_OP_NEW);
+		req.name = "portal";
+		req.value = item;
+		ret = conf_run_req(r, s, kv, NULL, &req);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 typedef int (*conf_phase_fn)(struct conf_run *r, const struct conf_sec *s);
 
 /* Dependency order: what a phase refers to exists after earlier ones. */
@@ -1524,6 +1636,7 @@ static const conf_phase_fn conf_phases[] = {
 	conf_apply_binds,
 	conf_apply_host,
 	conf_apply_lu,
+	conf_apply_iscsi,
 };
 
 int conf_apply(const struct conf *c, conf_exec_fn exec, void *arg,

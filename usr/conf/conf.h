@@ -7,6 +7,8 @@
  *
  * Sections (names and keys are case-insensitive, values keep their case):
  *   [global]                 iothreads, log_level
+ *   [iscsi]                  portal (ADDR:PORT, [V6ADDR]:PORT, comma list),
+ *                            rx_timeout_ms
  *   [account <user>]         password
  *   [target <tid>]           name (required), lld, state, initiator_address,
  *                            initiator_name, incoming_user, outgoing_user,
@@ -89,6 +91,9 @@ typedef int (*conf_exec_fn)(const struct mgmt_req *req, struct strbuf *out,
  *                             blocksize, device_type; then one LU/UPDATE
  *                             per device parameter (name = key, value),
  *                             in file order
+ *   8. LLD/UPDATE, PORTAL/NEW [iscsi] rx_timeout_ms (name/value), then one
+ *                             PORTAL/NEW per portal item (name "portal",
+ *                             value the item), lld "iscsi"
  * Requests about a target carry its lld (default "iscsi").
  *
  * Stops at the first request that fails and returns -EINVAL with
