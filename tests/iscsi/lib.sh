@@ -151,6 +151,12 @@ it_conf() {
 	echo "[target 1 lun 1]"
 	echo "backing_store = $IT_DISK"
 	echo "bstype = rdwr"
+	# the portal from tgtd.conf rather than the command line
+	if [ "$variant" = confportal ]; then
+		echo "[iscsi]"
+		echo "portal = 127.0.0.1:$IT_PORT"
+		echo "rx_timeout_ms = 5000"
+	fi
 }
 
 # Debian's tgtadm, bounded.
@@ -240,9 +246,10 @@ it_start() {
 		fi
 		conf=$IT_WORK/tgtd.$variant.conf
 		it_conf "$variant" >"$conf"
-		echo "== $BUILD/tgtd -f -C $IT_CPORT -c $conf --iscsi portal=127.0.0.1:$IT_PORT" >"$log"
-		"$BUILD/tgtd" -f -C "$IT_CPORT" -c "$conf" \
-			--iscsi "portal=127.0.0.1:$IT_PORT" >>"$log" 2>&1 &
+		local opt=(--iscsi "portal=127.0.0.1:$IT_PORT")
+		[ "$variant" = confportal ] && opt=()
+		echo "== $BUILD/tgtd -f -C $IT_CPORT -c $conf ${opt[*]}" >"$log"
+		"$BUILD/tgtd" -f -C "$IT_CPORT" -c "$conf" "${opt[@]}" >>"$log" 2>&1 &
 		IT_PID=$!
 		;;
 	*)

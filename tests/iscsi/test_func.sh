@@ -5,7 +5,10 @@
 # secret) and with a denied ACL; iscsi-inq (standard and VPD pages);
 # iscsi-readcapacity16; a write/read verification through the initiator
 # (rwverify, libiscsi) compared with the backing file, without and with
-# CRC32C digests.  One ok/FAIL line per case, then "# N ok, M failed".
+# CRC32C digests; tgtadm --lld iscsi portal new/show/delete (a second
+# portal on a free port), session and connection show/delete (while
+# iscsi-perf holds a session), and a portal from tgtd.conf's [iscsi].
+# One ok/FAIL line per case, then "# N ok, M failed".
 #   RWVERIFY   the binary (default $BUILD/iscsitest/rwverify)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -85,6 +88,89 @@ if [ -x "$RWVERIFY" ]; then
 		"# rwverify: 0 failed" "$RWVERIFY" -D -f "$IT_DISK" -s 2 "$IT_URL"
 else
 	t_fail "write/read verification" "$RWVERIFY missing (make check-iscsi builds it)"
+fi
+
+# ---- tgtadm --lld iscsi: portals, sessions, connections (ours only) ----
+# adm_has NAME RC FRAGMENT ARGS...: our tgtadm exits RC, output has FRAGMENT.
+adm_has() {
+	local name=$1 want=$2 frag=$3 out rc=0
+	shift 3
+	out=$(timeout 10 "$BUILD/tgtadm" -C "$IT_CPORT" --lld iscsi "$@" 2>&1) || rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		t_fail "$name" "exit status $rc, expected $want: tgtadm $*" "output: $out"
+	elif [[ "$out" != *"$frag"* ]]; then
+		t_fail "$name" "output lacks '$frag': tgtadm $*" "output: $out"
+	else
+		t_ok "$name"
+	fi
+}
+
+if [ "$TGT_UNDER_TEST" = ours ]; then
+	p2=$(it_free_port)
+	adm_has "portal new (--params portal=)" 0 "" \
+		--mode portal --op new --params "portal=127.0.0.1:$p2"
+	adm_has "portal show lists both portals" 0 "Portal: 127.0.0.1:$p2,1" \
+		--mode portal --op show
+	run_has "iscsi-ls through the new portal" \
+		"Target:$IQN Portal:127.0.0.1:$p2" iscsi-ls "iscsi://127.0.0.1:$p2"
+	adm_has "portal new twice: PORTAL_EXIST" 28 "portal 127.0.0.1:$p2 already exists" \
+		--mode portal --op new --name portal --value "127.0.0.1:$p2"
+	adm_has "portal new, bad address: BAD_VALUE" 26 "bad portal address '127.0.0.300:1'" \
+		--mode portal --op new --params portal=127.0.0.300:1
+	if command -v python3 >/dev/null; then
+		# another program holds a port: the bind failure is named
+		p3=$(it_free_port)
+		python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()
+time.sleep(5)' "$p3" &
+		holder=$!
+		for ((i = 0; i < 50; i++)); do it_listening "$p3" && break; sleep 0.1; done
+		adm_has "portal new on a busy port: address in use" 1 "already in use" \
+			--mode portal --op new --params "portal=127.0.0.1:$p3"
+		kill "$holder" 2>/dev/null || true
+		wait "$holder" 2>/dev/null || true
+	fi
+	if command -v iscsi-perf >/dev/null; then
+		# iscsi-perf keeps one session open while it runs
+		timeout 8 iscsi-perf -m 1 "iscsi://127.0.0.1:$p2/$IQN/1" >/dev/null 2>&1 &
+		perf=$!
+		for ((i = 0; i < 50; i++)); do
+			"$BUILD/tgtadm" -C "$IT_CPORT" --lld iscsi --mode session --op show \
+				2>/dev/null | grep -q "Initiator:" && break
+			sleep 0.1
+		done
+		adm_has "session show: initiator and parameters" 0 "HeaderDigest: None" \
+			--mode session --op show --tid 1
+		adm_has "session show: peer and portal" 0 "Portal: 127.0.0.1:$p2" \
+			--mode session --op show
+		sid=$("$BUILD/tgtadm" -C "$IT_CPORT" --lld iscsi --mode session --op show |
+			awk '/^Session:/ { print $2; exit }')
+		adm_has "conn show --tid --sid" 0 "Session: $sid" \
+			--mode conn --op show --tid 1 --sid "${sid:-0}"
+		adm_has "conn delete drops the connection" 0 "" \
+			--mode conn --op delete --tid 1 --sid "${sid:-0}" --cid 0
+		adm_has "conn delete, unknown session: NO_CONNECTION" 7 "does not exist" \
+			--mode conn --op delete --tid 1 --sid 65000 --cid 0
+		kill "$perf" 2>/dev/null || true
+		wait "$perf" 2>/dev/null || true
+	fi
+	adm_has "sys dump has the [iscsi] portals" 0 "portal = 127.0.0.1:$IT_PORT, 127.0.0.1:$p2" \
+		--mode sys --op dump
+	adm_has "portal delete" 0 "" --mode portal --op delete --params "portal=127.0.0.1:$p2"
+	adm_has "portal delete twice: NO_PORTAL" 27 "portal 127.0.0.1:$p2 does not exist" \
+		--mode portal --op delete --params "portal=127.0.0.1:$p2"
+	sleep 0.2 # the listener closes on its loop
+	run_refused "deleted portal refuses connections" "Target:" \
+		iscsi-ls "iscsi://127.0.0.1:$p2"
+	run_has "the first portal still serves" "Target:$IQN" iscsi-ls "$portal"
+	if it_restart confportal; then
+		run_has "tgtd.conf [iscsi] portal serves discovery" \
+			"Target:$IQN Portal:127.0.0.1:$IT_PORT" iscsi-ls "iscsi://127.0.0.1:$IT_PORT"
+		adm_has "tgtd.conf [iscsi] dumped back" 0 "rx_timeout_ms = 5000" \
+			--mode sys --op dump
+	else
+		t_fail "tgtd starts with an [iscsi] portal in tgtd.conf" "see above"
+	fi
 fi
 
 # ---- CHAP ----
