@@ -663,6 +663,12 @@ static int iscsi_lld_opt(char *p, bool add_portals)
 	if (!add_portals)
 		return 0;
 	ret = iscsi_portal_add(p + 7, &iscsi_session_conn_ops, &iscsi_cfg);
+	/* Already added by tgtd.conf's [iscsi] (e.g. a dump loaded with the
+	 * command line it was taken under): the same wish, not a conflict. */
+	if (ret == -EEXIST) {
+		log_info("iscsi: portal %s: already listening", p + 7);
+		return 0;
+	}
 	if (ret)
 		log_err("iscsi: portal %s: %s", p + 7, strerror(-ret));
 	return ret;
