@@ -7,6 +7,7 @@
  * listed.  Words are little-endian (get_le32/put_le32).
  */
 #include "md5.h"
+#include "md_block.h"
 
 #include <string.h>
 
@@ -64,7 +65,7 @@ static inline uint32_t md5_step_fn(unsigned i, uint32_t b, uint32_t c,
 	}
 }
 
-static void md5_block(uint32_t st[4], const uint8_t *blk)
+static void md5_block(uint32_t *st, const uint8_t *blk)
 {
 	uint32_t x[16], a = st[0], b = st[1], c = st[2], d = st[3];
 
@@ -97,45 +98,17 @@ void md5_init(struct md5_ctx *ctx)
 
 void md5_update(struct md5_ctx *ctx, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	size_t used = ctx->len % MD5_BLOCK_LEN;
-
-	if (!len)
-		return;
-	ctx->len += len;
-	if (used) {
-		size_t n = MIN(len, MD5_BLOCK_LEN - used);
-
-		memcpy(ctx->buf + used, p, n);
-		p += n;
-		len -= n;
-		if (used + n < MD5_BLOCK_LEN)
-			return;
-		md5_block(ctx->state, ctx->buf);
-	}
-	for (; len >= MD5_BLOCK_LEN; len -= MD5_BLOCK_LEN, p += MD5_BLOCK_LEN)
-		md5_block(ctx->state, p);
-	if (len)
-		memcpy(ctx->buf, p, len);
+	md_block_update(ctx->state, ctx->buf, &ctx->len, md5_block, data,
+			len);
 }
 
-/* Padding (RFC 1321 3.1-3.2): 0x80, zeros to 56 mod 64, then the bit
- * length as a 64-bit little-endian number. */
+/* Shared padding (md_block.h); the length is little-endian here. */
 void md5_final(struct md5_ctx *ctx, uint8_t out[MD5_DIGEST_LEN])
 {
-	uint64_t bits = ctx->len * 8;
-	size_t used = ctx->len % MD5_BLOCK_LEN;
-
-	ctx->buf[used++] = 0x80;
-	if (used > MD5_BLOCK_LEN - 8) {
-		memset(ctx->buf + used, 0, MD5_BLOCK_LEN - used);
-		md5_block(ctx->state, ctx->buf);
-		used = 0;
-	}
-	memset(ctx->buf + used, 0, MD5_BLOCK_LEN - 8 - used);
-	put_le64(ctx->buf + MD5_BLOCK_LEN - 8, bits);
-	md5_block(ctx->state, ctx->buf);
+	md_block_finish(ctx->state, ctx->buf, ctx->len, md5_block, false);
 	for (int i = 0; i < 4; i++)
 		put_le32(out + 4 * i, ctx->state[i]);
 	explicit_bzero(ctx, sizeof(*ctx));
 }
+
+_Static_assert(MD5_BLOCK_LEN == MD_BLOCK_LEN, "md5 uses the shared framing");

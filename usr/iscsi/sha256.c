@@ -6,6 +6,7 @@
  * W[t] only needs W[t-2], W[t-7], W[t-15] and W[t-16].
  */
 #include "sha256.h"
+#include "md_block.h"
 
 #include <string.h>
 
@@ -66,7 +67,7 @@ static inline uint32_t sha256_sched(uint32_t w[16], unsigned t)
 	return w[t & 15];
 }
 
-static void sha256_block(uint32_t st[8], const uint8_t *blk)
+static void sha256_block(uint32_t *st, const uint8_t *blk)
 {
 	uint32_t w[16], v[8];
 
@@ -104,46 +105,18 @@ void sha256_init(struct sha256_ctx *ctx)
 
 void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	size_t used = ctx->len % SHA256_BLOCK_LEN;
-
-	if (!len)
-		return;
-	ctx->len += len;
-	if (used) {
-		size_t n = MIN(len, SHA256_BLOCK_LEN - used);
-
-		memcpy(ctx->buf + used, p, n);
-		p += n;
-		len -= n;
-		if (used + n < SHA256_BLOCK_LEN)
-			return;
-		sha256_block(ctx->state, ctx->buf);
-	}
-	for (; len >= SHA256_BLOCK_LEN; len -= SHA256_BLOCK_LEN,
-	     p += SHA256_BLOCK_LEN)
-		sha256_block(ctx->state, p);
-	if (len)
-		memcpy(ctx->buf, p, len);
+	md_block_update(ctx->state, ctx->buf, &ctx->len, sha256_block,
+			data, len);
 }
 
-/* Padding (FIPS 180-4 5.1.1): 0x80, zeros to 56 mod 64, then the bit
- * length as a 64-bit big-endian number. */
+/* Shared padding (md_block.h); the length is big-endian here. */
 void sha256_final(struct sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_LEN])
 {
-	uint64_t bits = ctx->len * 8;
-	size_t used = ctx->len % SHA256_BLOCK_LEN;
-
-	ctx->buf[used++] = 0x80;
-	if (used > SHA256_BLOCK_LEN - 8) {
-		memset(ctx->buf + used, 0, SHA256_BLOCK_LEN - used);
-		sha256_block(ctx->state, ctx->buf);
-		used = 0;
-	}
-	memset(ctx->buf + used, 0, SHA256_BLOCK_LEN - 8 - used);
-	put_be64(ctx->buf + SHA256_BLOCK_LEN - 8, bits);
-	sha256_block(ctx->state, ctx->buf);
+	md_block_finish(ctx->state, ctx->buf, ctx->len, sha256_block,
+			true);
 	for (int i = 0; i < 8; i++)
 		put_be32(out + 4 * i, ctx->state[i]);
 	explicit_bzero(ctx, sizeof(*ctx));
 }
+
+_Static_assert(SHA256_BLOCK_LEN == MD_BLOCK_LEN, "sha256 uses the shared framing");
