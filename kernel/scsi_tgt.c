@@ -1316,9 +1316,14 @@ EXPORT_SYMBOL_GPL(scsi_tgt_queue_command);
 
 /* ---- data copies (tgtd's context) ------------------------------------- */
 
-/* Copies the first @len bytes of @sc's data-out to tgtd's buffer. */
-static int scsi_tgt_sgl_to_user(struct scsi_cmnd *sc, void __user *ubuf,
-				u32 len)
+/*
+ * Moves the first @len bytes between @sc's scatterlist and tgtd's buffer
+ * @ubuf: data-out to tgtd when @to_user, data-in from tgtd otherwise.
+ * Runs in tgtd's context, so a bad address faults into -EFAULT, never an
+ * oops; a scatterlist shorter than @len is -EINVAL.
+ */
+static int scsi_tgt_sgl_copy(struct scsi_cmnd *sc, void __user *ubuf,
+			     u32 len, bool to_user)
 {
 	struct sg_mapping_iter miter;
 	u32 done = 0;
@@ -1327,38 +1332,14 @@ static int scsi_tgt_sgl_to_user(struct scsi_cmnd *sc, void __user *ubuf,
 	if (!len)
 		return 0;
 	sg_miter_start(&miter, scsi_sglist(sc), scsi_sg_count(sc),
-		       SG_MITER_FROM_SG);
+		       to_user ? SG_MITER_FROM_SG : SG_MITER_TO_SG);
 	while (done < len && sg_miter_next(&miter)) {
 		size_t n = min_t(size_t, miter.length, len - done);
+		unsigned long left = to_user ?
+			copy_to_user(ubuf + done, miter.addr, n) :
+			copy_from_user(miter.addr, ubuf + done, n);
 
-		if (copy_to_user(ubuf + done, miter.addr, n)) {
-			ret = -EFAULT;
-			break;
-		}
-		done += n;
-	}
-	sg_miter_stop(&miter);
-	if (!ret && done < len)
-		ret = -EINVAL;
-	return ret;
-}
-
-/* Fills the first @len bytes of @sc's data-in from tgtd's buffer. */
-static int scsi_tgt_sgl_from_user(struct scsi_cmnd *sc,
-				  const void __user *ubuf, u32 len)
-{
-	struct sg_mapping_iter miter;
-	u32 done = 0;
-	int ret = 0;
-
-	if (!len)
-		return 0;
-	sg_miter_start(&miter, scsi_sglist(sc), scsi_sg_count(sc),
-		       SG_MITER_TO_SG);
-	while (done < len && sg_miter_next(&miter)) {
-		size_t n = min_t(size_t, miter.length, len - done);
-
-		if (copy_from_user(miter.addr, ubuf + done, n)) {
+		if (left) {
 			ret = -EFAULT;
 			break;
 		}
@@ -1702,7 +1683,7 @@ static int scsi_tgt_cmd_xfer_doit(struct sk_buff *skb, struct genl_info *info)
 				   nla_get_u64(info->attrs[TGT_ATTR_TAG]), len,
 				   &c);
 	if (!ret) {
-		ret = scsi_tgt_sgl_to_user(c->sc, ubuf, len);
+		ret = scsi_tgt_sgl_copy(c->sc, ubuf, len, true);
 		scsi_tgt_cmd_unpin_out(h, c, ret ? 0 : len);
 	}
 	scsi_tgt_cmd_errmsg(info, ret);
@@ -1829,7 +1810,7 @@ static int scsi_tgt_rsp_complete(struct scsi_tgt_host *h,
 	bool doomed;
 	int err;
 
-	err = scsi_tgt_sgl_from_user(sc, r->ubuf, r->xfer);
+	err = scsi_tgt_sgl_copy(sc, r->ubuf, r->xfer, false);
 	spin_lock_bh(&h->lock);
 	doomed = c->doomed;
 	if (doomed) {
