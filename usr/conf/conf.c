@@ -69,6 +69,9 @@ enum conf_key {
 	CONF_K_DEVTYPE,
 	CONF_K_PORTAL,
 	CONF_K_RX_TIMEOUT,
+	CONF_K_NOP_INTERVAL,
+	CONF_K_NOP_TIMEOUT,
+	CONF_K_LOGOUT_TIMEOUT,
 	CONF_K_MAX,
 };
 
@@ -422,14 +425,32 @@ static int conf_check_portal_list(char *value, struct strbuf *why)
 	return ret;
 }
 
-static int conf_check_rx_timeout(char *value, struct strbuf *why)
+/* [iscsi] milliseconds, in the ranges the iscsi lld takes. */
+static int conf_check_ms(char *value, uint32_t min, uint32_t max,
+			 struct strbuf *why)
 {
 	uint32_t v;
 
-	if (util_parse_u32_range(value, 1, 3600000, &v) == 0)
+	if (util_parse_u32_range(value, min, max, &v) == 0)
 		return 0;
-	strbuf_addf(why, "invalid value '%s' (expected 1..3600000)", value);
+	strbuf_addf(why, "invalid value '%s' (expected %u..%u)", value, min,
+		    max);
 	return -EINVAL;
+}
+
+static int conf_check_rx_timeout(char *value, struct strbuf *why)
+{
+	return conf_check_ms(value, 1, 3600000, why);
+}
+
+static int conf_check_nop_interval(char *value, struct strbuf *why)
+{
+	return conf_check_ms(value, 0, 3600000, why);
+}
+
+static int conf_check_logout_timeout(char *value, struct strbuf *why)
+{
+	return conf_check_ms(value, 0, 600000, why);
 }
 
 static int conf_check_addr_list(char *value, struct strbuf *why)
@@ -523,6 +544,12 @@ static const struct conf_key_def conf_keys[] = {
 	  false },
 	{ "rx_timeout_ms", CONF_SEC_ISCSI, CONF_K_RX_TIMEOUT,
 	  conf_check_rx_timeout, false },
+	{ "nop_interval_ms", CONF_SEC_ISCSI, CONF_K_NOP_INTERVAL,
+	  conf_check_nop_interval, false },
+	{ "nop_timeout_ms", CONF_SEC_ISCSI, CONF_K_NOP_TIMEOUT,
+	  conf_check_rx_timeout, false },
+	{ "logout_timeout_ms", CONF_SEC_ISCSI, CONF_K_LOGOUT_TIMEOUT,
+	  conf_check_logout_timeout, false },
 };
 
 static const struct conf_key_def *conf_key_find(enum conf_kind kind,
@@ -1589,14 +1616,25 @@ static void conf_req_iscsi(struct mgmt_req *req, int mode, int op)
 	req->lld = "iscsi";
 }
 
+/* The [iscsi] settings, in the order they are applied. */
+static const struct {
+	enum conf_key key;
+	const char *name;
+} conf_iscsi_settings[] = {
+	{ CONF_K_RX_TIMEOUT, "rx_timeout_ms" },
+	{ CONF_K_NOP_INTERVAL, "nop_interval_ms" },
+	{ CONF_K_NOP_TIMEOUT, "nop_timeout_ms" },
+	{ CONF_K_LOGOUT_TIMEOUT, "logout_timeout_ms" },
+};
+
 /*
- * [iscsi]: rx_timeout_ms first (portals copy the settings when added),
- * then one portal-new per item.  Last phase: initiators may log in as
- * soon as a portal listens, and every target exists by then.
+ * [iscsi]: the settings first (portals copy them when added), then one
+ * portal-new per item.  Last phase: initiators may log in as soon as a
+ * portal listens, and every target exists by then.
  */
 static int conf_apply_iscsi(struct conf_run *r, const struct conf_sec *s)
 {
-	const struct conf_kv *kv = s->fixed[CONF_K_RX_TIMEOUT];
+	const struct conf_kv *kv;
 	char item[CONF_ITEM_MAX];
 	struct mgmt_req req;
 	const char *pos;
@@ -1604,9 +1642,12 @@ static int conf_apply_iscsi(struct conf_run *r, const struct conf_sec *s)
 
 	if (s->kind != CONF_SEC_ISCSI)
 		return 0;
-	if (kv) {
+	for (size_t i = 0; i < ARRAY_SIZE(conf_iscsi_settings); i++) {
+		kv = s->fixed[conf_iscsi_settings[i].key];
+		if (!kv)
+			continue;
 		conf_req_iscsi(&req, MGMT_MODE_LLD, MGMT_OP_UPDATE);
-		req.name = "rx_timeout_ms";
+		req.name = conf_iscsi_settings[i].name;
 		req.value = kv->value;
 		ret = conf_run_req(r, s, kv, NULL, &req);
 		if (ret)

@@ -233,6 +233,45 @@ int tgt_nexus_create(const struct tgt_lld_ops *lld, int tid, uint64_t itn_id,
 	return 0;
 }
 
+/*
+ * A transport that keeps an I_T nexus across a new connection (iSCSI
+ * connection reinstatement) hands it to another loop.  Nothing of the
+ * nexus may be in flight: commands and TMFs captured the old loop when
+ * they were allocated.  The ACL is checked again: the initiator may come
+ * from another address now.
+ */
+int tgt_nexus_rehome(struct tgt_nexus *n, struct evloop *loop,
+		     void *lld_priv, const char *initiator_addr)
+{
+	char old[TGT_ADDR_MAX];
+	int ret = 0;
+
+	if (atomic_load(&n->refs) != 1 || n->dead)
+		return -EBUSY;
+	pthread_rwlock_wrlock(&core_lock);
+	memcpy(old, n->addr, sizeof(old));
+	util_strscpy(n->addr, initiator_addr ? initiator_addr : "",
+		     sizeof(n->addr));
+	if (n->target->offline || core_sys_offline())
+		ret = -EAGAIN;
+	else if (!target_acl_admits(n->target,
+				    n->initiator[0] ? n->initiator : NULL,
+				    n->addr[0] ? n->addr : NULL))
+		ret = -EACCES;
+	if (ret) {
+		memcpy(n->addr, old, sizeof(old));
+	} else {
+		n->loop = loop;
+		n->lld_priv = lld_priv;
+	}
+	pthread_rwlock_unlock(&core_lock);
+	log_info("nexus %llu moved to a new connection from %s%s%s",
+		 (unsigned long long)n->itn_id,
+		 initiator_addr ? initiator_addr : "-", ret ? ": " : "",
+		 ret ? strerror(-ret) : "");
+	return ret;
+}
+
 void nexus_put(struct tgt_nexus *n)
 {
 	if (atomic_fetch_sub(&n->refs, 1) != 1)

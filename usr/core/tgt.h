@@ -206,6 +206,16 @@ int tgt_nexus_create(const struct tgt_lld_ops *lld, int tid, uint64_t itn_id,
  * and are reported aborted, SCSI-2 reservations it held are released.
  */
 void tgt_nexus_destroy(struct tgt_nexus *n);
+/*
+ * Hands the nexus to @loop and @lld_priv, keeping its identity, unit
+ * attentions and reservations (iSCSI connection reinstatement).  Call on
+ * the nexus's current loop when none of its commands or TMFs is alive.
+ * The target's ACL is checked against @initiator_addr (the new
+ * connection's).  Returns 0, -EBUSY (commands alive, or destroyed),
+ * -EACCES (ACL) or -EAGAIN (target offline); on error nothing changed.
+ */
+int tgt_nexus_rehome(struct tgt_nexus *n, struct evloop *loop,
+		     void *lld_priv, const char *initiator_addr);
 uint64_t tgt_nexus_itn_id(const struct tgt_nexus *n);
 int tgt_nexus_tid(const struct tgt_nexus *n);
 

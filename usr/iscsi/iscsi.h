@@ -11,6 +11,20 @@
  * state) and kept until the connection closed and every command and TMF
  * it submitted got its cmd_done/tmf_done.
  *
+ * Connection reinstatement (RFC 7143 6.3.4) replaces that one connection:
+ * a login with the session's ISID, TSIH and CID makes a new object for
+ * the new connection; once it authenticated, the old object closes its
+ * connection, lets its commands finish (ERL 0: their answers are lost,
+ * 7.1.4) and hands the I_T nexus over (tgt_nexus_rehome), so unit
+ * attentions, reservations and the TSIH survive; then the new
+ * connection gets its final Login Response.
+ *
+ * Liveness: a session in the full feature phase that received nothing
+ * for nop_interval_ms sends a NOP-In ping (11.19, TTT set) and drops the
+ * connection if nothing comes back in nop_timeout_ms.  At shutdown every
+ * session is asked to log out (Async Message, 11.9.1) and given
+ * logout_timeout_ms before its connection is dropped.
+ *
  * Threading (usr/core/tgt.h): a session, its connection and its nexus
  * live on the connection's loop; every function here runs there, except
  * the lld hooks nexus_kill and exit, which only post work.  The global
@@ -39,6 +53,11 @@ struct mgmt_req;
 #define ISCSI_XFER_MAX		(64u << 20)	/* largest EDTL we buffer */
 #define ISCSI_TPGT		1
 #define ISCSI_CHAP_CHALLENGE_LEN 16
+#define ISCSI_NOP_INTERVAL_MS	15000u	/* idle before a ping; 0: never */
+#define ISCSI_NOP_TIMEOUT_MS	30000u	/* ping answer deadline */
+#define ISCSI_LOGOUT_TIMEOUT_MS	5000u	/* shutdown: wait for Logouts */
+/* Status of a login whose answer waits for the nexus (reinstatement). */
+#define ISCSI_LOGIN_STATUS_PENDING 0xffffu
 
 extern const struct tgt_lld_ops iscsi_lld_ops;
 extern const struct iscsi_conn_ops iscsi_session_conn_ops;
@@ -96,6 +115,7 @@ struct iscsi_session {
 	uint64_t itn_id;
 	/* sequence numbers (RFC 7143 4.2.2) */
 	uint32_t exp_cmdsn;
+	uint32_t max_cmdsn;		/* the highest we advertised */
 	uint32_t stat_sn;
 	uint32_t next_ttt;
 	/* commands and TMFs not yet freed */
@@ -105,6 +125,29 @@ struct iscsi_session {
 	struct strbuf text_rsp;
 	size_t text_off;
 	uint32_t text_ttt;
+	/* a Text request in pieces (C bit, 11.10.2) */
+	struct strbuf text_req;
+	uint32_t text_req_itt;
+	/* liveness: NOP-In pings (11.19) */
+	struct evloop_timer nop_timer;
+	uint32_t nop_interval_ms, nop_timeout_ms;
+	uint64_t rx_pdus;		/* PDUs received: proof of life */
+	uint64_t nop_rx_mark;		/* rx_pdus when the ping went */
+	uint32_t nop_ttt;		/* outstanding ping, or ISCSI_RSVD_TAG */
+	/* shutdown: an Async Message asked for a Logout (11.9.1) */
+	atomic_flag logout_posted;
+	struct evloop_work logout_work;
+	/* connection reinstatement (6.3.4) */
+	atomic_bool joinable;		/* FFP, open: may be reinstated */
+	struct iscsi_session *reinst;	/* new: the session taken over */
+	struct iscsi_session *handover_req; /* old: set by the new one */
+	struct iscsi_session *handover_to; /* old: hand the nexus to */
+	struct evloop_work handover_work; /* old: runs on its loop */
+	struct evloop_work adopt_work;	/* new: the nexus arrives */
+	struct tgt_nexus *adopt_nexus;	/* new: what arrived (or NULL) */
+	char reinst_addr[TGT_ADDR_MAX];	/* new: its peer, for the ACL */
+	struct iscsi_pdu_hdr login_final; /* new: the request on hold */
+	struct strbuf login_final_text;	/* new: the answer's text */
 };
 
 struct iscsi_task;
@@ -142,7 +185,7 @@ struct iscsi_task {
 /* --- session.c --- */
 
 /* MaxCmdSN for responses: the window after ExpCmdSN (4.2.2.1). */
-uint32_t iscsi_session_max_cmdsn(const struct iscsi_session *s);
+uint32_t iscsi_session_max_cmdsn(struct iscsi_session *s);
 /*
  * Accepts a CmdSN-bearing PDU (4.2.2.1): immediate ones do not advance
  * ExpCmdSN, others must carry ExpCmdSN.  False: ignore the PDU.
@@ -175,6 +218,43 @@ void iscsi_tmf_done(struct tgt_tmf *tmf);
 
 /* The connection settings portals copy (--iscsi rx_timeout_ms=...). */
 extern struct iscsi_conn_cfg iscsi_cfg;
+/*
+ * Settings read when a session enters the full feature phase (or, for
+ * logout_timeout_ms, at shutdown); written by the management thread.
+ */
+extern atomic_uint iscsi_nop_interval_ms, iscsi_nop_timeout_ms,
+		   iscsi_logout_timeout_ms;
+
+/*
+ * Sets the iscsi setting @name (rx_timeout_ms, nop_interval_ms,
+ * nop_timeout_ms, logout_timeout_ms) from decimal @value.  Management
+ * thread.  Returns 0, -ENOENT (no such setting) or -ERANGE (not a
+ * number in its range, which @why then names).
+ */
+int iscsi_setting_set(const char *name, const char *value,
+		      struct strbuf *why);
+/* Appends "name = value\n" for every setting off its default. */
+void iscsi_settings_dump(struct strbuf *out);
+
+/*
+ * Connection reinstatement: the session @s (logging in with a non-zero
+ * TSIH) names.  0 (found and pinned in s->reinst), or the login status:
+ * ISCSI_LOGIN_STATUS_NO_SESSION or ISCSI_LOGIN_STATUS_TOO_MANY_CONNS.
+ */
+uint16_t iscsi_session_reinst_find(struct iscsi_session *s);
+/*
+ * Starts the handover of s->reinst's nexus to @s; the final Login
+ * Response (s->login_final, s->login_final_text) is sent when it
+ * arrives.  0 or a login status.
+ */
+uint16_t iscsi_session_reinst_start(struct iscsi_session *s);
+/* The session entered the full feature phase: pings, reinstatement. */
+void iscsi_session_ffp_start(struct iscsi_session *s);
+/*
+ * login.c: sends the held final Login Response (@status 0: the nexus
+ * arrived in s->nexus) or a failure with @status.  0 or -errno.
+ */
+int iscsi_login_resume(struct iscsi_session *s, uint16_t status);
 
 /* A session as tgtadm shows it: a copy made on the session's loop. */
 struct iscsi_sess_info {

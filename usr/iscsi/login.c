@@ -150,10 +150,14 @@ static uint16_t iscsi_login_first(struct iscsi_session *s, const char *d,
 		if (tgt_target_find(s->target_name, &s->tid))
 			return ISCSI_LOGIN_STATUS_NOT_FOUND;
 	}
-	/* MaxConnections is 1: no connection joins an existing session
-	 * (a non-zero TSIH, 6.3.1). */
-	if (s->tsih)
-		return ISCSI_LOGIN_STATUS_NO_SESSION;
+	/* A non-zero TSIH names an existing session (6.3.1): with
+	 * MaxConnections 1 only its connection can be reinstated. */
+	if (s->tsih) {
+		ret = s->discovery ? ISCSI_LOGIN_STATUS_NO_SESSION :
+				     iscsi_session_reinst_find(s);
+		if (ret)
+			return (uint16_t)ret;
+	}
 	s->login.chap_required = tgt_account_required(s->tid);
 	iscsi_login_limits(s);
 	iscsi_nego_init(&s->login.nego, &s->login.lim, true);
@@ -333,6 +337,9 @@ static uint16_t iscsi_login_complete(struct iscsi_session *s)
 
 	if (iscsi_nego_finish(&s->login.nego, &s->params))
 		return ISCSI_LOGIN_STATUS_INIT_ERR;
+	/* Connection reinstatement: the nexus comes from the old one. */
+	if (s->reinst)
+		return iscsi_session_reinst_start(s);
 	if (!s->discovery) {
 		s->itn_id = iscsi_session_itn_new();
 		ret = tgt_nexus_create(&iscsi_lld_ops, s->tid, s->itn_id,
@@ -359,6 +366,7 @@ static void iscsi_login_enter_ffp(struct iscsi_session *s)
 		 s->discovery ? "discovery" : "normal", s->tsih,
 		 iscsi_conn_peer(s->conn), s->initiator_name,
 		 s->discovery ? "" : " to ", s->target_name);
+	iscsi_session_ffp_start(s);
 }
 
 /* ---- one complete request ---- */
@@ -424,6 +432,13 @@ static int iscsi_login_step(struct iscsi_session *s,
 	uint16_t status = iscsi_login_nego(s, st, &out);
 	int ret = 0;
 
+	if (status == ISCSI_LOGIN_STATUS_PENDING) {
+		/* The answer waits for the old connection's nexus. */
+		s->login_final = *h;
+		strbuf_release(&s->login_final_text);
+		s->login_final_text = out;	/* moved, not copied */
+		return 0;
+	}
 	if (status) {
 		strbuf_release(&out);
 		return iscsi_login_fail(s, h, status, st->why ? st->why : "");
@@ -443,6 +458,29 @@ static int iscsi_login_step(struct iscsi_session *s,
 	if (st->transit)
 		s->login.stage = st->nsg;
 	if (!ret && st->transit && st->nsg == ISCSI_LOGIN_STAGE_FFP)
+		iscsi_login_enter_ffp(s);
+	return ret == -ENOMEM ? ret : 0;
+}
+
+int iscsi_login_resume(struct iscsi_session *s, uint16_t status)
+{
+	const struct iscsi_pdu_hdr *h = &s->login_final;
+	struct strbuf *text = &s->login_final_text;
+	struct iscsi_pdu_hdr r;
+	int ret;
+
+	if (status)
+		return iscsi_login_fail(s, h, status,
+					"the session ended meanwhile");
+	iscsi_login_rsp_hdr(s, h, &r, 0);
+	r.flags = ISCSI_LOGIN_FLAGS(1, 0, ISCSI_LOGIN_CSG(h->flags),
+				    ISCSI_LOGIN_STAGE_FFP);
+	r.data_len = (uint32_t)text->len;
+	ret = iscsi_session_send_copy(s, &r, text->buf, (uint32_t)text->len);
+	strbuf_release(text);
+	strbuf_reset(&s->login.req);
+	s->login.stage = ISCSI_LOGIN_STAGE_FFP;
+	if (!ret)
 		iscsi_login_enter_ffp(s);
 	return ret == -ENOMEM ? ret : 0;
 }
@@ -483,6 +521,7 @@ static void iscsi_login_start(struct iscsi_session *s,
 	/* Login requests are immediate: their CmdSN is the first one the
 	 * session uses (11.12.8); the initial StatSN is ours to pick. */
 	s->exp_cmdsn = h->login_req.cmdsn;
+	s->max_cmdsn = s->exp_cmdsn + ISCSI_CMD_WINDOW - 1;
 	s->stat_sn = h->login_req.exp_statsn;
 	s->params.max_xmit_dsl = ISCSI_LOGIN_DSL;
 }

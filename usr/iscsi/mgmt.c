@@ -224,28 +224,95 @@ static int iscsi_mgmt_conn(const struct mgmt_req *req, struct strbuf *out)
 
 /* ---- settings ---- */
 
+/* rx_timeout_ms lives in iscsi_cfg (portals copy it); the others are
+ * read by sessions, hence atomics. */
+static uint32_t iscsi_rx_timeout_get(void)
+{
+	return iscsi_cfg.rx_timeout_ms;
+}
+
+static void iscsi_rx_timeout_set(uint32_t v)
+{
+	iscsi_cfg.rx_timeout_ms = v;
+}
+
+#define ISCSI_ATOMIC_SETTING(name)					\
+	static uint32_t name##_get(void) { return atomic_load(&name); }	\
+	static void name##_set(uint32_t v) { atomic_store(&name, v); }
+ISCSI_ATOMIC_SETTING(iscsi_nop_interval_ms)
+ISCSI_ATOMIC_SETTING(iscsi_nop_timeout_ms)
+ISCSI_ATOMIC_SETTING(iscsi_logout_timeout_ms)
+
+struct iscsi_setting {
+	const char *name;
+	uint32_t min, max, dflt;
+	uint32_t (*get)(void);
+	void (*set)(uint32_t v);
+};
+
+/* Dump order: what a reload must apply before portals are added. */
+static const struct iscsi_setting iscsi_settings[] = {
+	{ "rx_timeout_ms", 1, 3600000, ISCSI_RX_TIMEOUT_MS,
+	  iscsi_rx_timeout_get, iscsi_rx_timeout_set },
+	{ "nop_interval_ms", 0, 3600000, ISCSI_NOP_INTERVAL_MS,
+	  iscsi_nop_interval_ms_get, iscsi_nop_interval_ms_set },
+	{ "nop_timeout_ms", 1, 3600000, ISCSI_NOP_TIMEOUT_MS,
+	  iscsi_nop_timeout_ms_get, iscsi_nop_timeout_ms_set },
+	{ "logout_timeout_ms", 0, 600000, ISCSI_LOGOUT_TIMEOUT_MS,
+	  iscsi_logout_timeout_ms_get, iscsi_logout_timeout_ms_set },
+};
+
+int iscsi_setting_set(const char *name, const char *value,
+		      struct strbuf *why)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(iscsi_settings); i++) {
+		const struct iscsi_setting *st = &iscsi_settings[i];
+		uint32_t v;
+
+		if (strcasecmp(name, st->name))
+			continue;
+		if (util_parse_u32_range(value, st->min, st->max, &v)) {
+			strbuf_addf(why, "bad value '%s' for parameter %s of "
+				    "lld iscsi: %u to %u", value, st->name,
+				    st->min, st->max);
+			return -ERANGE;
+		}
+		st->set(v);
+		return 0;
+	}
+	strbuf_addf(why, "unknown parameter '%s' for lld iscsi (expected "
+		    "rx_timeout_ms, nop_interval_ms, nop_timeout_ms or "
+		    "logout_timeout_ms)", name);
+	return -ENOENT;
+}
+
+void iscsi_settings_dump(struct strbuf *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(iscsi_settings); i++) {
+		const struct iscsi_setting *st = &iscsi_settings[i];
+
+		if (st->get() != st->dflt)
+			strbuf_addf(out, "%s = %u\n", st->name, st->get());
+	}
+}
+
 static int iscsi_mgmt_kv(const char *key, const char *value,
 			 struct strbuf *out)
 {
-	uint32_t v;
-
-	if (strcasecmp(key, "rx_timeout_ms")) {
-		strbuf_addf(out, "unknown parameter '%s' for lld iscsi", key);
+	switch (iscsi_setting_set(key, value, out)) {
+	case 0:
+		return TGTADM_SUCCESS;
+	case -ENOENT:
 		return TGTADM_UNKNOWN_PARAM;
-	}
-	if (util_parse_u32_range(value, 1, 3600000, &v)) {
-		strbuf_addf(out, "bad value '%s' for parameter rx_timeout_ms "
-			    "of lld iscsi: 1 to 3600000", value);
+	default:
 		return TGTADM_BAD_VALUE;
 	}
-	/* Portals copy the settings when added: later portals get it. */
-	iscsi_cfg.rx_timeout_ms = v;
-	return TGTADM_SUCCESS;
 }
 
+/* --name N --value V, or old tgtadm's --params N=V. */
 static int iscsi_mgmt_lld(const struct mgmt_req *req, struct strbuf *out)
 {
-	char buf[64];
+	char buf[64], *eq;
 
 	if (req->op != MGMT_OP_UPDATE) {
 		strbuf_addf(out, "--op %s is not supported with --mode lld",
@@ -254,11 +321,15 @@ static int iscsi_mgmt_lld(const struct mgmt_req *req, struct strbuf *out)
 	}
 	if (req->name && req->value)
 		return iscsi_mgmt_kv(req->name, req->value, out);
-	if (req->params && strncasecmp(req->params, "rx_timeout_ms=", 14) == 0 &&
-	    util_strscpy(buf, req->params + 14, sizeof(buf)) >= 0)
-		return iscsi_mgmt_kv("rx_timeout_ms", buf, out);
-	strbuf_addstr(out, "--name rx_timeout_ms --value N is required for "
-		      "--mode lld --op update");
+	if (req->params && !strchr(req->params, ',') &&
+	    util_strscpy(buf, req->params, sizeof(buf)) >= 0 &&
+	    (eq = strchr(buf, '='))) {
+		*eq = '\0';
+		return iscsi_mgmt_kv(buf, eq + 1, out);
+	}
+	strbuf_addstr(out, "--name PARAM --value N (rx_timeout_ms, "
+		      "nop_interval_ms, nop_timeout_ms, logout_timeout_ms) is "
+		      "required for --mode lld --op update");
 	return TGTADM_INVALID_REQUEST;
 }
 
@@ -289,24 +360,23 @@ static void iscsi_mgmt_dump_portal(const char *name, void *arg)
 	strbuf_addf(sb, "%s%s", sb->len ? ", " : "", name);
 }
 
-/* Nothing to say (no portal, default timeout): no section, so a tgtd
+/* Nothing to say (no portal, default settings): no section, so a tgtd
  * without portals dumps what it loaded. */
 void iscsi_mgmt_dump(struct strbuf *out)
 {
-	struct strbuf portals = STRBUF_INIT;
-	bool timeout = iscsi_cfg.rx_timeout_ms != ISCSI_RX_TIMEOUT_MS;
+	struct strbuf portals = STRBUF_INIT, settings = STRBUF_INIT;
 
 	iscsi_portal_for_each(iscsi_mgmt_dump_portal, &portals);
-	if (portals.len || timeout) {
+	iscsi_settings_dump(&settings);
+	if (portals.len || settings.len) {
 		strbuf_addstr(out, "\n[iscsi]\n");
-		if (timeout)
-			strbuf_addf(out, "rx_timeout_ms = %u\n",
-				    iscsi_cfg.rx_timeout_ms);
+		strbuf_add(out, settings.buf, settings.len);
 		if (portals.len)
 			strbuf_addf(out, "portal = %s\n",
 				    strbuf_str(&portals));
 	}
 	strbuf_release(&portals);
+	strbuf_release(&settings);
 }
 
 /*

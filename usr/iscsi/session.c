@@ -10,6 +10,7 @@
 #include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "iscsi.h"
 #include "util/log.h"
@@ -20,6 +21,10 @@ static pthread_mutex_t iscsi_sessions_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_uint iscsi_tsih_next = 1;
 static atomic_ullong iscsi_itn_next = 1;
 
+atomic_uint iscsi_nop_interval_ms = ISCSI_NOP_INTERVAL_MS;
+atomic_uint iscsi_nop_timeout_ms = ISCSI_NOP_TIMEOUT_MS;
+atomic_uint iscsi_logout_timeout_ms = ISCSI_LOGOUT_TIMEOUT_MS;
+
 /* ---- sequence numbers ---- */
 
 /* Serial number arithmetic (RFC 1982), as 4.2.2.1 asks. */
@@ -28,9 +33,20 @@ static bool iscsi_sn_lt(uint32_t a, uint32_t b)
 	return a != b && (int32_t)(a - b) < 0;
 }
 
-uint32_t iscsi_session_max_cmdsn(const struct iscsi_session *s)
+/*
+ * The window is the commands the session may still hold: ISCSI_CMD_WINDOW
+ * minus its tasks in flight, so a busy session slows its initiator
+ * instead of queueing without bound.  Initiators ignore a MaxCmdSN that
+ * moves back (4.2.2.1), so the advertised value only grows.
+ */
+uint32_t iscsi_session_max_cmdsn(struct iscsi_session *s)
 {
-	return s->exp_cmdsn + ISCSI_CMD_WINDOW - 1;
+	unsigned busy = MIN(s->tasks, ISCSI_CMD_WINDOW);
+	uint32_t want = s->exp_cmdsn + (ISCSI_CMD_WINDOW - busy) - 1;
+
+	if (iscsi_sn_lt(s->max_cmdsn, want))
+		s->max_cmdsn = want;
+	return s->max_cmdsn;
 }
 
 bool iscsi_session_cmdsn_take(struct iscsi_session *s, bool immediate,
@@ -39,10 +55,12 @@ bool iscsi_session_cmdsn_take(struct iscsi_session *s, bool immediate,
 	if (immediate)
 		return true;
 	/* One connection: TCP delivers in order, so anything but ExpCmdSN
-	 * is outside the window or a duplicate, and is ignored (4.2.2.1). */
-	if (cmdsn != s->exp_cmdsn) {
-		log_debug("iscsi: %s: CmdSN %u, expected %u: ignored",
-			  s->initiator_name, cmdsn, s->exp_cmdsn);
+	 * is outside the window or a duplicate, and is ignored (4.2.2.1);
+	 * so is a command beyond the MaxCmdSN we advertised. */
+	if (cmdsn != s->exp_cmdsn || iscsi_sn_lt(s->max_cmdsn, cmdsn)) {
+		log_debug("iscsi: %s: CmdSN %u, window %u..%u: ignored",
+			  s->initiator_name, cmdsn, s->exp_cmdsn,
+			  s->max_cmdsn);
 		return false;
 	}
 	s->exp_cmdsn++;
@@ -135,6 +153,9 @@ int iscsi_session_send_copy(struct iscsi_session *s,
 
 /* ---- life cycle ---- */
 
+static void iscsi_session_nop_tick(void *arg);
+static void iscsi_session_handover_try(struct iscsi_session *s);
+
 static struct iscsi_session *iscsi_session_new(struct iscsi_conn *c)
 {
 	struct iscsi_session *s = calloc(1, sizeof(*s));
@@ -149,6 +170,12 @@ static struct iscsi_session *iscsi_session_new(struct iscsi_conn *c)
 	list_init(&s->wait_data);
 	strbuf_init(&s->login.req);
 	strbuf_init(&s->text_rsp);
+	strbuf_init(&s->text_req);
+	strbuf_init(&s->login_final_text);
+	atomic_flag_clear(&s->logout_posted);
+	atomic_init(&s->joinable, false);
+	s->nop_ttt = ISCSI_RSVD_TAG;
+	evloop_timer_init(&s->nop_timer, iscsi_session_nop_tick, s);
 	pthread_mutex_lock(&iscsi_sessions_lock);
 	list_add_tail(&s->node, &iscsi_sessions);
 	pthread_mutex_unlock(&iscsi_sessions_lock);
@@ -167,8 +194,12 @@ static void iscsi_session_put(struct iscsi_session *s)
 	pthread_mutex_unlock(&iscsi_sessions_lock);
 	if (!last)
 		return;
+	if (s->reinst)
+		iscsi_session_put(s->reinst);
 	iscsi_login_release(&s->login);
 	strbuf_release(&s->text_rsp);
+	strbuf_release(&s->text_req);
+	strbuf_release(&s->login_final_text);
 	free(s);
 }
 
@@ -184,13 +215,20 @@ static void iscsi_session_maybe_done(struct iscsi_session *s)
 void iscsi_session_task_put(struct iscsi_session *s)
 {
 	s->tasks--;
+	if (s->handover_to)
+		iscsi_session_handover_try(s);
 	iscsi_session_maybe_done(s);
 }
 
+/* A kill of a session handing its nexus over is meant for the new
+ * connection as well (target deleted, tgtd stopping). */
 static void iscsi_session_kill_work(void *arg)
 {
 	struct iscsi_session *s = arg;
 
+	atomic_store(&s->joinable, false);
+	if (s->handover_to)
+		iscsi_session_kill(s->handover_to);
 	if (s->conn)
 		iscsi_conn_close(s->conn);
 	iscsi_session_put(s);
@@ -375,8 +413,250 @@ static int iscsi_logout_rx(struct iscsi_session *s,
 	r.logout_rsp.exp_cmdsn = s->exp_cmdsn;
 	r.logout_rsp.max_cmdsn = iscsi_session_max_cmdsn(s);
 	s->state = ISCSI_SESS_CLOSING;
+	atomic_store(&s->joinable, false);
 	return iscsi_session_send_ct(s, &r, NULL, 0, true) == -ENOMEM ?
 	       -ENOMEM : 0;
+}
+
+/* ---- NOP-In pings: is the initiator still there? (11.19) ---- */
+
+/* ITT reserved, TTT set: an answer is due.  StatSN is the next one but
+ * is not consumed (11.19.4). */
+static void iscsi_nop_ping_send(struct iscsi_session *s)
+{
+	struct iscsi_pdu_hdr r;
+
+	iscsi_pdu_hdr_init(&r, ISCSI_OP_NOP_IN, ISCSI_RSVD_TAG);
+	s->nop_ttt = s->next_ttt++ & 0x3fffffffu;
+	r.nop_in.ttt = s->nop_ttt;
+	r.nop_in.statsn = s->stat_sn;
+	r.nop_in.exp_cmdsn = s->exp_cmdsn;
+	r.nop_in.max_cmdsn = iscsi_session_max_cmdsn(s);
+	iscsi_session_send_copy(s, &r, NULL, 0);
+}
+
+/*
+ * Any PDU is a sign of life, the ping's answer included; so a busy
+ * session is never pinged and a slow answer behind data still counts.
+ * Idle for nop_interval_ms: ping; then silent for nop_timeout_ms: the
+ * initiator is gone (its host died or the network did) and the
+ * connection is dropped, freeing the session for its reinstatement.
+ */
+static void iscsi_session_nop_tick(void *arg)
+{
+	struct iscsi_session *s = arg;
+	bool idle = s->rx_pdus == s->nop_rx_mark;
+
+	if (!s->conn || s->state != ISCSI_SESS_FFP)
+		return;
+	if (s->nop_ttt != ISCSI_RSVD_TAG && idle) {
+		log_info("iscsi: %s (%s): no answer to a NOP-In ping in %u "
+			 "ms: dropping the connection", s->initiator_name,
+			 iscsi_conn_peer(s->conn), s->nop_timeout_ms);
+		iscsi_conn_close(s->conn);
+		return;
+	}
+	s->nop_ttt = ISCSI_RSVD_TAG;
+	s->nop_rx_mark = s->rx_pdus;
+	if (idle) {
+		iscsi_nop_ping_send(s);
+		evloop_timer_arm(s->loop, &s->nop_timer, s->nop_timeout_ms);
+		return;
+	}
+	evloop_timer_arm(s->loop, &s->nop_timer, s->nop_interval_ms);
+}
+
+void iscsi_session_ffp_start(struct iscsi_session *s)
+{
+	s->nop_interval_ms = atomic_load(&iscsi_nop_interval_ms);
+	s->nop_timeout_ms = atomic_load(&iscsi_nop_timeout_ms);
+	if (s->nop_interval_ms) {
+		s->nop_rx_mark = s->rx_pdus;
+		evloop_timer_arm(s->loop, &s->nop_timer, s->nop_interval_ms);
+	}
+	/* The fields reinst_find compares are written: publish them. */
+	atomic_store(&s->joinable, !s->discovery);
+}
+
+/* ---- shutdown: Async Message "please log out" (11.9.1) ---- */
+
+static void iscsi_session_logout_work(void *arg)
+{
+	struct iscsi_session *s = arg;
+	uint32_t ms = atomic_load(&iscsi_logout_timeout_ms);
+	struct iscsi_pdu_hdr r;
+
+	atomic_store(&s->joinable, false);
+	if (s->conn && s->state == ISCSI_SESS_FFP && !s->discovery && ms) {
+		iscsi_pdu_hdr_init(&r, ISCSI_OP_ASYNC_MSG, ISCSI_RSVD_TAG);
+		r.async.event = ISCSI_ASYNC_LOGOUT_REQUEST;
+		/* Parameter3: seconds the initiator has to log out. */
+		r.async.param3 = (uint16_t)MIN((ms + 999) / 1000, 65535u);
+		r.async.statsn = s->stat_sn++;
+		r.async.exp_cmdsn = s->exp_cmdsn;
+		r.async.max_cmdsn = iscsi_session_max_cmdsn(s);
+		iscsi_session_send_copy(s, &r, NULL, 0);
+	} else if (s->conn) {
+		iscsi_conn_close(s->conn);	/* discovery, or still in login */
+	}
+	iscsi_session_put(s);
+}
+
+/* Caller holds iscsi_sessions_lock. */
+static void iscsi_session_logout_ask(struct iscsi_session *s)
+{
+	if (atomic_flag_test_and_set(&s->logout_posted))
+		return;
+	atomic_fetch_add(&s->refs, 1);
+	evloop_work_init(&s->logout_work, iscsi_session_logout_work, s);
+	evloop_post(s->loop, &s->logout_work);
+}
+
+static unsigned iscsi_sessions_count(void)
+{
+	struct iscsi_session *s;
+	unsigned n = 0;
+
+	pthread_mutex_lock(&iscsi_sessions_lock);
+	list_for_each_entry(s, &iscsi_sessions, node)
+		n++;
+	pthread_mutex_unlock(&iscsi_sessions_lock);
+	return n;
+}
+
+/*
+ * Asks every initiator to log out and waits up to logout_timeout_ms for
+ * them (main thread: blocking is fine, the I/O loops still run).  A clean
+ * logout lets the initiator fail over or retry instead of finding a dead
+ * connection in the middle of I/O.
+ */
+static void iscsi_sessions_logout_all(void)
+{
+	uint32_t ms = atomic_load(&iscsi_logout_timeout_ms);
+	struct iscsi_session *s;
+	unsigned left;
+
+	pthread_mutex_lock(&iscsi_sessions_lock);
+	list_for_each_entry(s, &iscsi_sessions, node)
+		iscsi_session_logout_ask(s);
+	pthread_mutex_unlock(&iscsi_sessions_lock);
+	for (uint32_t t = 0; t < ms && iscsi_sessions_count(); t += 10)
+		usleep(10000);
+	left = iscsi_sessions_count();
+	if (left)
+		log_info("iscsi: %u session(s) still open %u ms after the "
+			 "logout request: dropping them", left, ms);
+}
+
+/* ---- connection reinstatement (6.3.4) ---- */
+
+uint16_t iscsi_session_reinst_find(struct iscsi_session *s)
+{
+	uint16_t status = ISCSI_LOGIN_STATUS_NO_SESSION;
+	struct iscsi_session *o;
+
+	pthread_mutex_lock(&iscsi_sessions_lock);
+	list_for_each_entry(o, &iscsi_sessions, node) {
+		/* joinable (seq_cst) published the fields compared here. */
+		if (o == s || !atomic_load(&o->joinable) ||
+		    o->tsih != s->tsih || o->tid != s->tid ||
+		    memcmp(o->isid, s->isid, sizeof(s->isid)) ||
+		    strcmp(o->initiator_name, s->initiator_name))
+			continue;
+		/* One connection per session: only its own CID replaces it
+		 * (a new CID would add a connection, 6.3.1). */
+		if (o->cid != s->cid) {
+			status = ISCSI_LOGIN_STATUS_TOO_MANY_CONNS;
+			break;
+		}
+		atomic_fetch_add(&o->refs, 1);
+		s->reinst = o;
+		status = 0;
+		break;
+	}
+	pthread_mutex_unlock(&iscsi_sessions_lock);
+	return status;
+}
+
+/* The old session's loop: close its connection, then hand over. */
+static void iscsi_session_handover_work(void *arg)
+{
+	struct iscsi_session *o = arg;
+
+	o->handover_to = o->handover_req;
+	if (o->conn) {
+		log_info("iscsi: %s: session %u reinstated its connection %u: "
+			 "closing the old one", o->initiator_name, o->tsih,
+			 o->cid);
+		iscsi_conn_close(o->conn);
+		return;
+	}
+	/* Closed meanwhile: its nexus went with it. */
+	iscsi_session_handover_try(o);
+}
+
+/* The new session's loop: the nexus (or NULL) arrived. */
+static void iscsi_session_adopt_work(void *arg)
+{
+	struct iscsi_session *s = arg;
+	struct tgt_nexus *n = s->adopt_nexus;
+	bool waiting = s->conn && s->state == ISCSI_SESS_LOGIN;
+
+	s->adopt_nexus = NULL;
+	iscsi_session_put(s->reinst);
+	s->reinst = NULL;
+	if (n && waiting) {
+		s->nexus = n;
+		s->itn_id = tgt_nexus_itn_id(n);
+		iscsi_login_resume(s, 0);
+	} else {
+		if (n)
+			tgt_nexus_destroy(n);
+		if (waiting)
+			iscsi_login_resume(s, ISCSI_LOGIN_STATUS_NO_SESSION);
+	}
+	iscsi_session_put(s);
+}
+
+/*
+ * The old session's loop, once its connection is closed and its last
+ * command finished (ERL 0: none is continued, 7.1.4): nothing of the
+ * nexus is in flight, so it can move to the new connection's loop.
+ */
+static void iscsi_session_handover_try(struct iscsi_session *o)
+{
+	struct iscsi_session *s = o->handover_to;
+	struct tgt_nexus *n = o->nexus;
+
+	if (!s || o->conn || o->tasks)
+		return;
+	o->handover_to = NULL;
+	o->nexus = NULL;
+	if (n && tgt_nexus_rehome(n, s->loop, s, s->reinst_addr)) {
+		tgt_nexus_destroy(n);
+		n = NULL;
+	}
+	s->adopt_nexus = n;
+	evloop_work_init(&s->adopt_work, iscsi_session_adopt_work, s);
+	evloop_post(s->loop, &s->adopt_work);
+}
+
+uint16_t iscsi_session_reinst_start(struct iscsi_session *s)
+{
+	struct iscsi_session *o = s->reinst;
+	bool expected = true;
+
+	/* Claimed once: a second reinstatement, a logout or a close of
+	 * the old connection in between makes this one fail. */
+	if (!atomic_compare_exchange_strong(&o->joinable, &expected, false))
+		return ISCSI_LOGIN_STATUS_NO_SESSION;
+	util_strscpy(s->reinst_addr, iscsi_conn_peer(s->conn),
+		     sizeof(s->reinst_addr));
+	atomic_fetch_add(&s->refs, 1);		/* for the adopt work */
+	o->handover_req = s;
+	evloop_work_init(&o->handover_work, iscsi_session_handover_work, o);
+	evloop_post(o->loop, &o->handover_work);
+	return ISCSI_LOGIN_STATUS_PENDING;
 }
 
 /* ---- task management ---- */
@@ -584,6 +864,7 @@ static int iscsi_session_pdu_rx(struct iscsi_conn *c,
 			return -ENOMEM;
 		iscsi_conn_set_priv(c, s);
 	}
+	s->rx_pdus++;
 	switch (s->state) {
 	case ISCSI_SESS_LOGIN:
 		if (h->opcode == ISCSI_OP_LOGIN_REQ)
@@ -618,8 +899,13 @@ static void iscsi_session_closed(struct iscsi_conn *c)
 	if (!s)
 		return;
 	s->conn = NULL;
+	atomic_store(&s->joinable, false);
+	evloop_timer_cancel(&s->nop_timer);
 	iscsi_tasks_drop(s);
-	if (s->nexus) {
+	if (s->handover_to) {
+		/* Reinstated: the nexus lives on once its commands end. */
+		iscsi_session_handover_try(s);
+	} else if (s->nexus) {
 		/* Submitted commands still get cmd_done (aborted). */
 		tgt_nexus_destroy(s->nexus);
 		s->nexus = NULL;
@@ -641,22 +927,24 @@ struct iscsi_conn_cfg iscsi_cfg = {
 	.rx_timeout_ms = ISCSI_RX_TIMEOUT_MS,
 };
 
-/* One option: "portal=ADDR:PORT" (added now), or "rx_timeout_ms=N"
- * (1 ms to 1 h; tests shorten the stall timeout with it). */
+/* One option: "portal=ADDR:PORT" (added now), or "SETTING=N" (see
+ * iscsi_setting_set; tests shorten the timeouts with them). */
 static int iscsi_lld_opt(char *p, bool add_portals)
 {
-	uint32_t v;
+	struct strbuf why = STRBUF_INIT;
+	char *eq = strchr(p, '=');
 	int ret;
 
-	if (strncmp(p, "rx_timeout_ms=", 14) == 0) {
-		if (util_parse_u32_range(p + 14, 1, 3600000, &v)) {
-			log_err("iscsi: bad option '%s'", p);
-			return -EINVAL;
-		}
-		iscsi_cfg.rx_timeout_ms = v;
-		return 0;
+	if (eq && strncmp(p, "portal=", 7)) {
+		*eq = '\0';
+		ret = iscsi_setting_set(p, eq + 1, &why);
+		*eq = '=';
+		if (ret)
+			log_err("iscsi: option '%s': %s", p, strbuf_str(&why));
+		strbuf_release(&why);
+		return ret ? -EINVAL : 0;
 	}
-	if (strncmp(p, "portal=", 7)) {
+	if (!eq) {
 		log_err("iscsi: unknown option '%s'", p);
 		return -EINVAL;
 	}
@@ -674,7 +962,7 @@ static int iscsi_lld_opt(char *p, bool add_portals)
 	return ret;
 }
 
-/* "portal=ADDR:PORT[,portal=...][,rx_timeout_ms=N]"; no option: no
+/* "portal=ADDR:PORT[,portal=...][,SETTING=N...]"; no option: no
  * portals.  Two passes: portals copy the settings when added. */
 static int iscsi_lld_init(const char *opts)
 {
@@ -701,6 +989,7 @@ static void iscsi_lld_exit(void)
 	struct iscsi_session *s;
 
 	iscsi_portal_del_all();
+	iscsi_sessions_logout_all();
 	pthread_mutex_lock(&iscsi_sessions_lock);
 	list_for_each_entry(s, &iscsi_sessions, node)
 		iscsi_session_kill(s);
