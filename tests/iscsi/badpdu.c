@@ -3,7 +3,8 @@
  * badpdu: a small raw-socket iSCSI initiator that sends malformed PDUs to
  * a target and checks the answer RFC 7143 asks for.
  *
- *   badpdu [-c CASE,...] [-t ANSWER_MS] [-w STALL_SECS] [-l LUN] [-v] HOST PORT IQN
+ *   badpdu [-c CASE,...] [-t ANSWER_MS] [-w STALL_SECS] [-l LUN] [-n NOP_MS]
+ *          [-p PID] [-v] HOST PORT IQN
  *   badpdu -L          lists the cases
  * With -c, only the named cases run, and the framing checks (the witness
  * session, a fresh session at the end) print only when they fail.
@@ -18,6 +19,13 @@
  * an answer, STALL_SECS (default 20) for the target to drop a connection
  * that stalls mid-PDU.
  *
+ * Besides malformed PDUs, the session life cycle: connection
+ * reinstatement (conn-*), and the life-* cases, which need a target set
+ * up for them and run without a witness: -n NOP_MS (the target's
+ * nop_interval_ms + nop_timeout_ms, short) for the NOP-In ping cases, -p
+ * PID (the target's, which gets SIGTERM) for the shutdown cases, one per
+ * target.
+ *
  * PDUs are built by hand (big-endian helpers below); no libiscsi.
  */
 #include <arpa/inet.h>
@@ -31,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +71,9 @@ static const char initiator_name[] = "iqn.2026-11.org.example.tgt:badpdu";
 static unsigned n_ok, n_fail, n_skip;
 static unsigned isid_seq;
 static int target_gone;		/* connection refused: it crashed or left */
+static int nop_ms;		/* -n: the target's nop interval + timeout */
+static pid_t target_pid;	/* -p: the target, for the shutdown cases */
+static unsigned last_login_status;	/* class << 8 | detail */
 
 /* ---- big-endian helpers ---- */
 static void put16(uint8_t *p, uint16_t v)
@@ -198,6 +210,7 @@ struct conn {
 	uint32_t first_burst;
 	int immediate_data, initial_r2t;
 	uint16_t tsih;
+	uint16_t cid;
 	uint8_t isid[6];
 };
 
@@ -434,7 +447,7 @@ static void track(struct conn *c, const struct pdu *p)
 
 	switch (op) {
 	case OP_SCSI_RSP: case OP_LOGIN_RSP: case OP_LOGOUT_RSP:
-	case OP_REJECT: case 0x22: case 0x24:
+	case OP_REJECT: case OP_ASYNC: case 0x22: case 0x24:
 		has_stat = 1;
 		break;
 	case OP_NOP_IN:
@@ -571,7 +584,7 @@ static void login_bhs(struct conn *c, uint8_t *bhs, int transit, int csg, int ns
 	memcpy(bhs + 8, c->isid, 6);
 	put16(bhs + 14, c->tsih);
 	put32(bhs + 16, c->itt);
-	put16(bhs + 20, 0);	/* CID */
+	put16(bhs + 20, c->cid);
 	put32(bhs + 24, c->cmdsn);
 	put32(bhs + 28, c->expstatsn);
 }
@@ -618,6 +631,8 @@ static int login_rsp(struct conn *c, struct pdu *p, char *why, size_t n)
 		snprintf(why, n, "%s", r == RX_CLOSED ? "connection closed" : "no answer");
 		return -1;
 	}
+	if (opcode(p) == OP_LOGIN_RSP)
+		last_login_status = (unsigned)p->bhs[36] << 8 | p->bhs[37];
 	if (opcode(p) != OP_LOGIN_RSP || p->bhs[36] != 0) {
 		describe(p, why, n);
 		pdu_free(p);
@@ -1419,6 +1434,290 @@ static void case_stalls(void)
 		conn_close(&b);
 }
 
+/* ---- session life: reinstatement, pings, shutdown ---- */
+
+/*
+ * Logs in on a new connection naming @old's session: its ISID and TSIH,
+ * connection id @cid (RFC 7143 6.3.4).  0 when the full feature phase is
+ * reached; else last_login_status says why (0: no login answer).
+ */
+static int relogin(struct conn *c, const struct conn *old, uint16_t cid,
+		   char *why, size_t n)
+{
+	last_login_status = 0;
+	if (conn_open(c)) {
+		snprintf(why, n, "cannot connect");
+		return -1;
+	}
+	memcpy(c->isid, old->isid, sizeof(c->isid));
+	c->tsih = old->tsih;
+	c->cid = cid;
+	c->cmdsn = old->cmdsn;		/* the session's numbering goes on */
+	c->expstatsn = old->expstatsn;
+	if (login(c, NULL, why, n)) {
+		conn_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* One TEST UNIT READY, no retry: the first answer. */
+static void tur_once(struct conn *c, struct answer *a)
+{
+	uint8_t bhs[BHS_LEN], cdb[6] = { 0 };
+
+	scsi_bhs(c, bhs, 0, 0, cdb, sizeof(cdb));
+	c->cmdsn++;
+	if (send_pdu(c, bhs, NULL, 0)) {
+		memset(a, 0, sizeof(*a));
+		a->kind = A_CLOSED;
+		snprintf(a->text, sizeof(a->text), "send failed");
+		return;
+	}
+	observe(c, answer_ms, a);
+}
+
+/* Same ISID, TSIH and CID on a new connection: the old connection goes,
+ * the session (its I_T nexus) stays: no new unit attention. */
+static void case_conn_reinstate(void)
+{
+	const char *name = "conn-reinstate";
+	struct conn a, b;
+	struct answer ans;
+	char why[160];
+
+	if (open_session(&a, NULL, name))
+		return;
+	if (!tur(&a, why, sizeof(why))) {
+		result(0, name, "TEST UNIT READY on the first connection: %s", why);
+		conn_close(&a);
+		return;
+	}
+	if (relogin(&b, &a, a.cid, why, sizeof(why))) {
+		result(0, name, "login with the session's TSIH %u and CID refused: %s",
+		       a.tsih, why);
+		conn_close(&a);
+		return;
+	}
+	if (b.tsih != a.tsih) {
+		result(0, name, "the login answered TSIH %u, not the session's %u",
+		       b.tsih, a.tsih);
+	} else if (!closed_within(&a, answer_ms)) {
+		result(0, name, "the old connection is still open %d ms after "
+		       "its reinstatement", answer_ms);
+	} else {
+		tur_once(&b, &ans);
+		result(ans.kind == A_SCSI_GOOD, name, "old connection closed, TSIH "
+		       "%u kept, TEST UNIT READY on the new one: %s (a unit "
+		       "attention would mean a new I_T nexus)", b.tsih, ans.text);
+	}
+	conn_close(&a);
+	logout(&b);
+}
+
+/* A TSIH no session has: "Session does not exist" (0x020a). */
+static void case_conn_no_session(void)
+{
+	const char *name = "conn-reinstate-no-session";
+	struct conn a = { .tsih = 0xfedc }, b;
+	char why[160];
+	int ok;
+
+	memcpy(a.isid, "\x80\x74\x67\x00\xfe\xdc", 6);
+	ok = relogin(&b, &a, 0, why, sizeof(why));
+	result(ok && last_login_status == 0x020a, name, "login with unknown TSIH "
+	       "0x%04x: %s", a.tsih, ok ? why : "accepted");
+	if (!ok)
+		logout(&b);
+}
+
+/* MaxConnections is 1: a second CID is "Too many connections" (0x0206)
+ * and the session's connection keeps working. */
+static void case_conn_second_cid(void)
+{
+	const char *name = "conn-second-cid";
+	struct conn a, b;
+	char why[160], pwhy[160];
+	int ok, alive;
+
+	if (open_session(&a, NULL, name))
+		return;
+	ok = relogin(&b, &a, (uint16_t)(a.cid + 1), why, sizeof(why));
+	if (!ok)
+		logout(&b);
+	alive = ping(&a, pwhy, sizeof(pwhy));
+	result(ok && last_login_status == 0x0206 && alive, name, "a second "
+	       "connection (CID %u): %s; the first one: %s", a.cid + 1,
+	       ok ? why : "accepted", pwhy);
+	logout(&a);
+}
+
+/* The next PDU as it comes (no automatic answer to pings). */
+static enum rx raw_pdu(struct conn *c, struct pdu *p, int ms)
+{
+	enum rx r = recv_pdu(c, p, ms);
+
+	if (r == RX_OK)
+		track(c, p);
+	return r;
+}
+
+static int is_ping(const struct pdu *p)
+{
+	return opcode(p) == OP_NOP_IN && get32(p->bhs + 16) == RSVD_TAG &&
+	       get32(p->bhs + 20) != RSVD_TAG;
+}
+
+/* Waits for a NOP-In ping (-n: the target pings after nop_ms at most).
+ * 1 if one came; its StatSN in *statsn. */
+static int wait_ping(struct conn *c, uint32_t *statsn, struct pdu *p)
+{
+	long long deadline = now_ms() + 2LL * nop_ms + answer_ms;
+
+	while (now_ms() < deadline) {
+		if (raw_pdu(c, p, (int)(deadline - now_ms())) != RX_OK)
+			return 0;
+		if (is_ping(p)) {
+			*statsn = get32(p->bhs + 24);
+			return 1;
+		}
+		pdu_free(p);
+	}
+	return 0;
+}
+
+/* An idle session is pinged (11.19: ITT reserved, TTT set, StatSN not
+ * consumed); answering keeps it. */
+static void case_nop_ping(void)
+{
+	const char *name = "life-nop-ping";
+	uint32_t statsn = 0, expect;
+	struct conn c;
+	struct pdu p;
+	char why[160];
+	long long until;
+	int ok;
+
+	if (!nop_ms) {
+		skip(name, "needs -n (a target with short nop_interval_ms)");
+		return;
+	}
+	if (open_session(&c, NULL, name))
+		return;
+	expect = c.expstatsn;
+	if (!wait_ping(&c, &statsn, &p)) {
+		result(0, name, "no NOP-In ping from an idle session");
+		conn_close(&c);
+		return;
+	}
+	send_nop_reply(&c, &p);
+	pdu_free(&p);
+	/* Answer pings for a while: the session must survive them. */
+	until = now_ms() + 2LL * nop_ms;
+	while (now_ms() < until) {
+		if (next_pdu(&c, &p, (int)(until - now_ms())) == RX_OK)
+			pdu_free(&p);
+		else if (closed_within(&c, 1))
+			break;
+	}
+	ok = tur(&c, why, sizeof(why));
+	result(statsn == expect && ok, name, "ping StatSN %u (expected %u, "
+	       "not consumed); answered for %d ms; TEST UNIT READY %s", statsn,
+	       expect, 2 * nop_ms, ok ? "succeeds" : why);
+	logout(&c);
+}
+
+/* A session that does not answer its ping is dropped. */
+static void case_nop_dead(void)
+{
+	const char *name = "life-nop-dead";
+	uint32_t statsn;
+	struct conn c;
+	struct pdu p;
+	int pinged, closed;
+
+	if (!nop_ms) {
+		skip(name, "needs -n (a target with short nop_interval_ms)");
+		return;
+	}
+	if (open_session(&c, NULL, name))
+		return;
+	pinged = wait_ping(&c, &statsn, &p);
+	if (pinged)
+		pdu_free(&p);
+	closed = pinged && closed_within(&c, 2 * nop_ms + answer_ms);
+	result(closed, name, "%s", !pinged ? "never pinged" : closed ?
+	       "pinged, not answered: the connection was dropped" :
+	       "pinged, not answered, still connected");
+	conn_close(&c);
+}
+
+/* After SIGTERM to the target: an Async Message asking for a Logout
+ * (11.9.1, AsyncEvent 1).  1 if it came; Parameter3 in *secs. */
+static int wait_logout_request(struct conn *c, unsigned *secs)
+{
+	long long deadline = now_ms() + 2LL * answer_ms;
+	struct pdu p;
+
+	while (now_ms() < deadline) {
+		if (raw_pdu(c, &p, (int)(deadline - now_ms())) != RX_OK)
+			return 0;
+		if (opcode(&p) == OP_ASYNC && p.bhs[36] == 1) {
+			*secs = get16(p.bhs + 42);
+			pdu_free(&p);
+			return 1;
+		}
+		if (is_ping(&p))
+			send_nop_reply(c, &p);
+		pdu_free(&p);
+	}
+	return 0;
+}
+
+/* Shutdown: asked to log out; a Logout is answered, then the close. */
+static void case_shutdown_logout(const char *name, int obey)
+{
+	unsigned secs = 0;
+	struct conn c;
+	struct pdu p;
+	uint8_t bhs[BHS_LEN];
+	int asked, ok = 0;
+
+	if (!target_pid) {
+		skip(name, "needs -p (the target's pid, to stop it)");
+		return;
+	}
+	if (open_session(&c, NULL, name))
+		return;
+	kill(target_pid, SIGTERM);
+	asked = wait_logout_request(&c, &secs);
+	if (!asked) {
+		result(0, name, "no Async Message asking for a logout after SIGTERM");
+		conn_close(&c);
+		return;
+	}
+	if (!obey) {
+		ok = secs > 0 && closed_within(&c, (int)secs * 1000 + answer_ms);
+		result(ok, name, "asked to log out within %u s; ignored: the "
+		       "connection was %s", secs, ok ? "dropped" : "not dropped");
+		conn_close(&c);
+		return;
+	}
+	bhs_init(bhs, OP_LOGOUT_REQ | F_IMMEDIATE, F_FINAL);
+	put32(bhs + 16, ++c.itt);
+	put32(bhs + 24, c.cmdsn);
+	put32(bhs + 28, c.expstatsn);
+	if (send_pdu(&c, bhs, NULL, 0) == 0 && next_pdu(&c, &p, answer_ms) == RX_OK) {
+		ok = opcode(&p) == OP_LOGOUT_RSP && p.bhs[2] == 0;
+		pdu_free(&p);
+	}
+	ok = ok && closed_within(&c, answer_ms);
+	result(ok && secs > 0, name, "asked to log out within %u s; the Logout "
+	       "was %s", secs, ok ? "answered and the connection closed" :
+	       "not answered");
+	conn_close(&c);
+}
+
 static void case_fresh_session(void)
 {
 	const char *name = "fresh-session";
@@ -1438,7 +1737,7 @@ static void case_fresh_session(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: badpdu [-c CASE,...] [-t ANSWER_MS] [-w STALL_SECS] "
-		"[-l LUN] [-v] HOST PORT TARGETNAME\n       badpdu -L  (lists the cases)\n");
+		"[-l LUN] [-n NOP_MS] [-p PID] [-v] HOST PORT TARGETNAME\n       badpdu -L  (lists the cases)\n");
 	exit(2);
 }
 
@@ -1477,6 +1776,12 @@ static void run_login(const char *n, int a)
 }
 
 static void run_midway(const char *n, int arg) { login_midway_case(n, arg); }
+static void run_reinstate(const char *n, int arg) { (void)n; (void)arg; case_conn_reinstate(); }
+static void run_no_session(const char *n, int arg) { (void)n; (void)arg; case_conn_no_session(); }
+static void run_second_cid(const char *n, int arg) { (void)n; (void)arg; case_conn_second_cid(); }
+static void run_nop_ping(const char *n, int arg) { (void)n; (void)arg; case_nop_ping(); }
+static void run_nop_dead(const char *n, int arg) { (void)n; (void)arg; case_nop_dead(); }
+static void run_shutdown(const char *n, int arg) { case_shutdown_logout(n, arg); }
 
 static const struct {
 	const char *name;
@@ -1501,6 +1806,14 @@ static const struct {
 	{ "login-back-to-security-stage", run_midway, 0 },
 	{ "scsi-command-during-login", run_midway, 1 },
 	{ "stalls", run_stalls, 0 },
+	{ "conn-reinstate", run_reinstate, 0 },
+	{ "conn-reinstate-no-session", run_no_session, 0 },
+	{ "conn-second-cid", run_second_cid, 0 },
+	/* life-*: need a target set up for them (-n, -p), one at a time */
+	{ "life-nop-ping", run_nop_ping, 0 },
+	{ "life-nop-dead", run_nop_dead, 0 },
+	{ "life-shutdown-logout", run_shutdown, 1 },
+	{ "life-shutdown-no-logout", run_shutdown, 0 },
 };
 
 
@@ -1527,7 +1840,7 @@ int main(int argc, char **argv)
 	size_t i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "c:Lt:w:l:v")) != -1) {
+	while ((opt = getopt(argc, argv, "c:Lt:w:l:n:p:v")) != -1) {
 		switch (opt) {
 		case 'c':
 			only = optarg;
@@ -1545,6 +1858,12 @@ int main(int argc, char **argv)
 		case 'l':
 			lun = (unsigned)num_arg(optarg, 0, 16383);
 			break;
+		case 'n':
+			nop_ms = (int)num_arg(optarg, 10, 600000);
+			break;
+		case 'p':
+			target_pid = (pid_t)num_arg(optarg, 2, 1L << 22);
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -1560,6 +1879,16 @@ int main(int argc, char **argv)
 	crc_init();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
+	/* The life-* cases: no witness (it would not answer pings, and a
+	 * stopped target takes it along). */
+	if (nop_ms || target_pid) {
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			if (selected(cases[i].name))
+				cases[i].run(cases[i].name, cases[i].arg);
+		}
+		printf("# %u ok, %u failed, %u skipped\n", n_ok, n_fail, n_skip);
+		return n_fail ? 1 : 0;
+	}
 	if (open_session(&witness, NULL, "witness") == 0) {
 		witness_up = tur(&witness, why, sizeof(why));
 		quiet_ok = only != NULL;
