@@ -38,8 +38,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +47,7 @@
 /* ---- opcodes and constants (RFC 7143 section 11) ---- */
 enum {
 	OP_NOP_OUT = 0x00, OP_SCSI_CMD = 0x01, OP_LOGIN_REQ = 0x03,
+	OP_TEXT_REQ = 0x04, OP_TEXT_RSP = 0x24,
 	OP_DATA_OUT = 0x05, OP_LOGOUT_REQ = 0x06,
 	OP_NOP_IN = 0x20, OP_SCSI_RSP = 0x21, OP_LOGIN_RSP = 0x23,
 	OP_DATA_IN = 0x25, OP_LOGOUT_RSP = 0x26, OP_R2T = 0x31,
@@ -1434,6 +1435,68 @@ static void case_stalls(void)
 		conn_close(&b);
 }
 
+/* One Text Request of task @itt; C bit with @more, else F bit. */
+static int text_req(struct conn *c, uint32_t itt, uint32_t ttt, int more,
+		    const char *data, uint32_t len)
+{
+	uint8_t bhs[BHS_LEN];
+
+	bhs_init(bhs, OP_TEXT_REQ | F_IMMEDIATE, more ? 0x40 : F_FINAL);
+	put32(bhs + 16, itt);
+	put32(bhs + 20, ttt);
+	put32(bhs + 24, c->cmdsn);
+	put32(bhs + 28, c->expstatsn);
+	return send_pdu(c, bhs, (const uint8_t *)data, len);
+}
+
+/*
+ * A Text Request split over two PDUs, mid-key (11.10.2): the first gets
+ * an empty Text Response with F clear and a TTT, the second (echoing the
+ * TTT) the answer to the whole text.
+ */
+static void case_text_continued(void)
+{
+	const char *name = "text-continued";
+	static const char tail[] = "gets=";	/* a Normal session: its own target */
+	uint32_t itt, ttt;
+	struct conn c;
+	struct pdu p;
+	int ok = 0;
+
+	if (open_session(&c, NULL, name))
+		return;
+	itt = ++c.itt;
+	if (text_req(&c, itt, RSVD_TAG, 1, "SendTar", 7) ||
+	    next_pdu(&c, &p, answer_ms) != RX_OK) {
+		result(0, name, "no answer to a Text Request with the C bit");
+		conn_close(&c);
+		return;
+	}
+	ttt = get32(p.bhs + 20);
+	if (opcode(&p) != OP_TEXT_RSP || (p.bhs[1] & F_FINAL) || p.dlen ||
+	    ttt == RSVD_TAG) {
+		result(0, name, "the first piece got opcode 0x%02x flags 0x%02x "
+		       "TTT 0x%08x, %u bytes; expected an empty Text Response, F "
+		       "clear, a TTT", opcode(&p), p.bhs[1], ttt, p.dlen);
+		pdu_free(&p);
+		conn_close(&c);
+		return;
+	}
+	pdu_free(&p);
+	if (text_req(&c, itt, ttt, 0, tail, sizeof(tail)) == 0 &&
+	    next_pdu(&c, &p, answer_ms) == RX_OK) {
+		const char *v = key_value(&p, "TargetName");
+
+		ok = opcode(&p) == OP_TEXT_RSP && (p.bhs[1] & F_FINAL) && v &&
+		     !strcmp(v, target_name);
+		pdu_free(&p);
+	}
+	result(ok, name, "SendTargets split as \"SendTar\" + \"gets=\": %s",
+	       ok ? "an empty continuation answer, then this target" :
+	       "no TargetName answer for the whole text");
+	logout(&c);
+}
+
 /* ---- session life: reinstatement, pings, shutdown ---- */
 
 /*
@@ -1776,6 +1839,7 @@ static void run_login(const char *n, int a)
 }
 
 static void run_midway(const char *n, int arg) { login_midway_case(n, arg); }
+static void run_text_cont(const char *n, int arg) { (void)n; (void)arg; case_text_continued(); }
 static void run_reinstate(const char *n, int arg) { (void)n; (void)arg; case_conn_reinstate(); }
 static void run_no_session(const char *n, int arg) { (void)n; (void)arg; case_conn_no_session(); }
 static void run_second_cid(const char *n, int arg) { (void)n; (void)arg; case_conn_second_cid(); }
@@ -1806,6 +1870,7 @@ static const struct {
 	{ "login-back-to-security-stage", run_midway, 0 },
 	{ "scsi-command-during-login", run_midway, 1 },
 	{ "stalls", run_stalls, 0 },
+	{ "text-continued", run_text_cont, 0 },
 	{ "conn-reinstate", run_reinstate, 0 },
 	{ "conn-reinstate-no-session", run_no_session, 0 },
 	{ "conn-second-cid", run_second_cid, 0 },

@@ -625,22 +625,52 @@ static int iscsi_text_send_next(struct iscsi_session *s, uint32_t itt)
 	return ret == -ENOMEM ? ret : 0;
 }
 
-int iscsi_text_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
-		  const uint8_t *data)
+/*
+ * A Text Request with the C bit: keep its text and ask for the rest with
+ * an empty Text Response carrying a TTT (11.10.2, 11.11.4).  The text as
+ * a whole is bounded like a login's.
+ */
+static int iscsi_text_req_more(struct iscsi_session *s,
+			       const struct iscsi_pdu_hdr *h,
+			       const uint8_t *data)
 {
-	const char *why = NULL, *d = (const char *)data;
+	struct iscsi_pdu_hdr r;
+	uint8_t bhs[ISCSI_BHS_LEN];
+
+	if (s->text_req.len + h->data_len > ISCSI_LOGIN_TEXT_MAX ||
+	    (h->flags & ISCSI_FLAG_FINAL)) {
+		strbuf_reset(&s->text_req);
+		iscsi_bhs_build(h, bhs);
+		return iscsi_conn_send_reject(s->conn,
+					      ISCSI_REJECT_PROTOCOL_ERROR, bhs,
+					      s->stat_sn++, s->exp_cmdsn,
+					      iscsi_session_max_cmdsn(s));
+	}
+	strbuf_add(&s->text_req, data, h->data_len);
+	s->text_req_itt = h->itt;
+	iscsi_pdu_hdr_init(&r, ISCSI_OP_TEXT_RSP, h->itt);
+	r.flags = 0;
+	s->text_ttt = s->next_ttt++ | 0x80000000u;
+	r.text_rsp.ttt = s->text_ttt;
+	r.text_rsp.statsn = s->stat_sn++;
+	r.text_rsp.exp_cmdsn = s->exp_cmdsn;
+	r.text_rsp.max_cmdsn = iscsi_session_max_cmdsn(s);
+	return iscsi_session_send_copy(s, &r, NULL, 0) == -ENOMEM ? -ENOMEM : 0;
+}
+
+/* A complete request text: negotiation keys and SendTargets. */
+static int iscsi_text_process(struct iscsi_session *s,
+			      const struct iscsi_pdu_hdr *h, const char *d,
+			      size_t len)
+{
+	const char *why = NULL;
 	char value[TGT_NAME_MAX];
 	uint8_t bhs[ISCSI_BHS_LEN];
 
-	if (!iscsi_session_cmdsn_take(s, h->immediate, h->text_req.cmdsn))
-		return 0;
-	if (h->text_req.ttt != ISCSI_RSVD_TAG && s->text_rsp.len &&
-	    h->text_req.ttt == s->text_ttt)
-		return iscsi_text_send_next(s, h->itt);
 	strbuf_reset(&s->text_rsp);
 	s->text_off = 0;
-	if (iscsi_nego_process(&s->login.nego, ISCSI_STAGE_FFP_TEXT, d,
-			       h->data_len, &s->text_rsp, &why)) {
+	if (iscsi_nego_process(&s->login.nego, ISCSI_STAGE_FFP_TEXT, d, len,
+			       &s->text_rsp, &why)) {
 		log_info("iscsi: %s: text request: %s", s->initiator_name,
 			 why ? why : "out of memory");
 		strbuf_reset(&s->text_rsp);
@@ -650,10 +680,35 @@ int iscsi_text_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 					      s->stat_sn++, s->exp_cmdsn,
 					      iscsi_session_max_cmdsn(s));
 	}
-	if (!iscsi_text_get(d, h->data_len, "SendTargets", value,
-			    sizeof(value)))
+	if (!iscsi_text_get(d, len, "SendTargets", value, sizeof(value)))
 		iscsi_send_targets(s, value, &s->text_rsp);
 	/* MaxRecvDataSegmentLength may change in FFP (13.12). */
 	iscsi_nego_finish(&s->login.nego, &s->params);
 	return iscsi_text_send_next(s, h->itt);
+}
+
+int iscsi_text_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+		  const uint8_t *data)
+{
+	bool cont = h->flags & ISCSI_FLAG_TEXT_CONTINUE;
+	int ret;
+
+	if (!iscsi_session_cmdsn_take(s, h->immediate, h->text_req.cmdsn))
+		return 0;
+	/* A new task (another ITT) drops what an older one left. */
+	if (s->text_req.len && h->itt != s->text_req_itt)
+		strbuf_reset(&s->text_req);
+	if (cont)
+		return iscsi_text_req_more(s, h, data);
+	if (s->text_req.len) {
+		strbuf_add(&s->text_req, data, h->data_len);
+		ret = iscsi_text_process(s, h, s->text_req.buf,
+					 s->text_req.len);
+		strbuf_reset(&s->text_req);
+		return ret;
+	}
+	if (h->text_req.ttt != ISCSI_RSVD_TAG && s->text_rsp.len &&
+	    h->text_req.ttt == s->text_ttt)
+		return iscsi_text_send_next(s, h->itt);
+	return iscsi_text_process(s, h, (const char *)data, h->data_len);
 }
