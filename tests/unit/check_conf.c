@@ -387,11 +387,17 @@ START_TEST(test_iscsi_section)
 	apply_expect(
 		"[iscsi]\n"
 		"portal = 127.0.0.1:3260, [::1]:3260 ,127.0.0.1\n"
+		"logout_timeout_ms = 0\n"
 		"rx_timeout_ms = 500\n"
+		"nop_timeout_ms = 2000\n"
+		"nop_interval_ms = 1000\n"
 		"[target 1]\n"
 		"name = iqn.x:one\n",
 		"TARGET NEW tid=1 lld=iscsi targetname=iqn.x:one\n"
 		"LLD UPDATE lld=iscsi name=rx_timeout_ms value=500\n"
+		"LLD UPDATE lld=iscsi name=nop_interval_ms value=1000\n"
+		"LLD UPDATE lld=iscsi name=nop_timeout_ms value=2000\n"
+		"LLD UPDATE lld=iscsi name=logout_timeout_ms value=0\n"
 		"PORTAL NEW lld=iscsi name=portal value=127.0.0.1:3260\n"
 		"PORTAL NEW lld=iscsi name=portal value=[::1]:3260\n"
 		"PORTAL NEW lld=iscsi name=portal value=127.0.0.1\n");
@@ -442,6 +448,14 @@ START_TEST(test_iscsi_bad)
 			  "(expected 1..3600000)");
 	load_expect_error("[iscsi]\nrx_timeout_ms = 10s\n",
 			  "2: [iscsi] rx_timeout_ms: invalid value");
+	load_expect_error("[iscsi]\nnop_timeout_ms = 0\n",
+			  "2: [iscsi] nop_timeout_ms: invalid value '0' "
+			  "(expected 1..3600000)");
+	load_expect_error("[iscsi]\nnop_interval_ms = 3600001\n",
+			  "2: [iscsi] nop_interval_ms: invalid value");
+	load_expect_error("[iscsi]\nlogout_timeout_ms = 600001\n",
+			  "2: [iscsi] logout_timeout_ms: invalid value '600001' "
+			  "(expected 0..600000)");
 	load_expect_error("[iscsi]\nportals = 127.0.0.1\n",
 			  "2: [iscsi] portals: unknown key");
 	load_expect_error("[iscsi]\n[iscsi 2]\n",

@@ -132,6 +132,39 @@ START_TEST(test_nexus_admission)
 }
 END_TEST
 
+/* Rehoming keeps the nexus only where its ACL still admits it, and
+ * never under a live command. */
+START_TEST(test_nexus_rehome)
+{
+	struct tgt_nexus *n;
+	struct tgt_cmd *cmd;
+	int priv;
+
+	th_init();
+	ck_assert_int_eq(tgt_lld_register(&other_lld), 0);
+	ck_assert_int_eq(tgt_target_create(2, "iqn.2026-11.test:t2", "other"),
+			 0);
+	ck_assert_int_eq(tgt_acl_add(2, TGT_ACL_ADDR, "10.1.1.0/24"), 0);
+	ck_assert_int_eq(tgt_nexus_create(&other_lld, 2, 7, "iqn.x:i",
+					  "10.1.1.1", tgt_loop_get(0), NULL,
+					  &n), 0);
+	cmd = tgt_cmd_alloc(n, 0);
+	ck_assert_ptr_nonnull(cmd);
+	ck_assert_int_eq(tgt_nexus_rehome(n, tgt_loop_get(0), &priv,
+					  "10.1.1.2"), -EBUSY);
+	tgt_cmd_free(cmd);
+	ck_assert_int_eq(tgt_nexus_rehome(n, tgt_loop_get(0), &priv,
+					  "10.9.9.9"), -EACCES);
+	ck_assert_int_eq(tgt_nexus_rehome(n, tgt_loop_get(0), &priv,
+					  "10.1.1.2"), 0);
+	ck_assert_uint_eq(tgt_nexus_itn_id(n), 7);
+	ck_assert_int_eq(tgt_target_update(2, "state", "offline"), 0);
+	ck_assert_int_eq(tgt_nexus_rehome(n, tgt_loop_get(0), &priv,
+					  "10.1.1.2"), -EAGAIN);
+	th_fini();
+}
+END_TEST
+
 struct visible {
 	int tids[8];
 	int n;
@@ -619,6 +652,7 @@ static Suite *core_suite(void)
 	tcase_add_test(acl, test_acl_match_bad);
 	tcase_add_test(acl, test_acl_match_name);
 	tcase_add_test(acl, test_nexus_admission);
+	tcase_add_test(acl, test_nexus_rehome);
 	tcase_add_test(acl, test_target_visible_by_acl);
 	suite_add_tcase(s, acl);
 	tcase_add_test(mgmt, test_target_lu_mgmt);

@@ -78,6 +78,29 @@ START_TEST(test_sess_show_closed)
 }
 END_TEST
 
+/* A discovery session says so (target 0). */
+START_TEST(test_sess_show_discovery)
+{
+	struct iscsi_sess_info i;
+	struct strbuf out = STRBUF_INIT;
+
+	info_fill(&i);
+	i.tid = 0;
+	i.discovery = true;
+	iscsi_sess_info_show(&i, 1, &out);
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&out), "    Target: 0\n"
+				     "    ISID: 801234560001\n"
+				     "    Initiator: iqn.x:init\n"
+				     "    Type: Discovery\n"
+				     "    Connection: 1\n"));
+	strbuf_reset(&out);
+	i.discovery = false;
+	iscsi_sess_info_show(&i, 1, &out);
+	ck_assert_ptr_null(strstr(strbuf_str(&out), "Type:"));
+	strbuf_release(&out);
+}
+END_TEST
+
 static int mgmt_run(int mode, int op, const char *params, struct strbuf *out)
 {
 	struct mgmt_req req;
@@ -136,13 +159,59 @@ START_TEST(test_lld_update_and_dump)
 }
 END_TEST
 
+/* Each setting: its range ends, a message naming it, the dump. */
+START_TEST(test_lld_settings)
+{
+	static const struct {
+		const char *req;
+		int status;
+	} cases[] = {
+		{ "nop_interval_ms=0", TGTADM_SUCCESS },
+		{ "nop_interval_ms=3600001", TGTADM_BAD_VALUE },
+		{ "nop_timeout_ms=0", TGTADM_BAD_VALUE },
+		{ "nop_timeout_ms=1", TGTADM_SUCCESS },
+		{ "logout_timeout_ms=600001", TGTADM_BAD_VALUE },
+		{ "logout_timeout_ms=0", TGTADM_SUCCESS },
+		{ "NOP_INTERVAL_MS=7", TGTADM_SUCCESS },
+		{ "nop_interval=7", TGTADM_UNKNOWN_PARAM },
+		{ "nop_interval_ms", TGTADM_INVALID_REQUEST },
+		{ "nop_interval_ms=-1", TGTADM_BAD_VALUE },
+	};
+	struct strbuf out = STRBUF_INIT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		strbuf_reset(&out);
+		ck_assert_msg(mgmt_run(MGMT_MODE_LLD, MGMT_OP_UPDATE,
+				       cases[i].req, &out) == cases[i].status,
+			      "%s: %s", cases[i].req, strbuf_str(&out));
+	}
+	strbuf_reset(&out);
+	mgmt_run(MGMT_MODE_LLD, MGMT_OP_UPDATE, "nop_timeout_ms=9x", &out);
+	ck_assert_str_eq(strbuf_str(&out), "bad value '9x' for parameter "
+			 "nop_timeout_ms of lld iscsi: 1 to 3600000");
+	strbuf_reset(&out);
+	iscsi_mgmt_dump(&out);
+	ck_assert_str_eq(strbuf_str(&out), "\n[iscsi]\nnop_interval_ms = 7\n"
+			 "nop_timeout_ms = 1\nlogout_timeout_ms = 0\n");
+	atomic_store(&iscsi_nop_interval_ms, ISCSI_NOP_INTERVAL_MS);
+	atomic_store(&iscsi_nop_timeout_ms, ISCSI_NOP_TIMEOUT_MS);
+	atomic_store(&iscsi_logout_timeout_ms, ISCSI_LOGOUT_TIMEOUT_MS);
+	strbuf_reset(&out);
+	iscsi_mgmt_dump(&out);
+	ck_assert_uint_eq(out.len, 0);
+	strbuf_release(&out);
+}
+END_TEST
+
 static Suite *iscsi_mgmt_suite(void)
 {
 	Suite *s = suite_create("iscsi_mgmt");
 	TCase *tc = tcase_create("mgmt");
 
 	tcase_add_test(tc, test_sess_show_format);
+	tcase_add_test(tc, test_lld_settings);
 	tcase_add_test(tc, test_sess_show_closed);
+	tcase_add_test(tc, test_sess_show_discovery);
 	tcase_add_test(tc, test_portal_errors);
 	tcase_add_test(tc, test_lld_update_and_dump);
 	suite_add_tcase(s, tc);

@@ -263,13 +263,14 @@ struct iscsi_sess_info {
 	uint16_t cid;
 	uint8_t isid[6];
 	bool connected;
+	bool discovery;
 	char initiator[TGT_NAME_MAX];
 	char peer[TGT_ADDR_MAX];
 	char local[TGT_ADDR_MAX + 8];
 	struct iscsi_params params;	/* name pointers cleared */
 };
 /*
- * Copies up to @max sessions in the full feature phase on @tid (-1: all)
+ * Copies up to @max sessions on @tid (-1: all, 0: discovery sessions)
  * into @info; returns how many.  Management thread: blocks until each
  * session's loop made its copy.
  */

@@ -148,6 +148,8 @@ void iscsi_sess_info_show(const struct iscsi_sess_info *info, size_t n,
 			    s->tsih, s->tid, s->isid[0], s->isid[1],
 			    s->isid[2], s->isid[3], s->isid[4], s->isid[5],
 			    s->initiator);
+		if (s->discovery)
+			strbuf_addstr(out, "    Type: Discovery\n");
 		if (!s->connected)
 			continue;
 		strbuf_addf(out, "    Connection: %u\n        IP Address: %s\n"

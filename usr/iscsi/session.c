@@ -281,6 +281,7 @@ static void iscsi_snap_fill(const struct iscsi_session *s,
 			    struct iscsi_sess_info *i)
 {
 	i->tid = s->tid;
+	i->discovery = s->discovery;
 	i->tsih = s->tsih;
 	i->cid = s->cid;
 	memcpy(i->isid, s->isid, sizeof(i->isid));
@@ -306,7 +307,7 @@ static void iscsi_snap_work(void *arg)
 	sem_post(r->done);
 }
 
-/* Sessions in the full feature phase on @tid (-1: all), pinned. */
+/* Sessions on @tid (-1: all, 0: discovery), pinned. */
 static size_t iscsi_snap_pin(int tid, struct iscsi_snap_req *r, size_t max)
 {
 	struct iscsi_session *s;
@@ -316,8 +317,7 @@ static size_t iscsi_snap_pin(int tid, struct iscsi_snap_req *r, size_t max)
 	list_for_each_entry(s, &iscsi_sessions, node) {
 		/* tid and tsih are set at login before FFP and never change;
 		 * a stale read only includes or skips a session. */
-		if (n == max || !s->tsih || s->discovery ||
-		    (tid >= 0 && s->tid != tid))
+		if (n == max || !s->tsih || (tid >= 0 && s->tid != tid))
 			continue;
 		atomic_fetch_add(&s->refs, 1);
 		r[n++].s = s;
