@@ -1435,6 +1435,45 @@ static void case_stalls(void)
 		conn_close(&b);
 }
 
+/*
+ * MaxCmdSN tracks the commands the session holds (4.2.2.1): with three
+ * WRITEs waiting for their data, a NOP-In's window (MaxCmdSN - ExpCmdSN
+ * + 1) is three short of an idle session's.
+ */
+static void case_window(void)
+{
+	const char *name = "maxcmdsn-window";
+	struct login_opt o = { .immediate_data = 0 };
+	uint8_t bhs[BHS_LEN], cdb[10] = { 0x2a };
+	uint32_t idle, busy;
+	char why[160];
+	struct conn c;
+	struct pdu p;
+	int i, ok = 1;
+
+	if (open_session(&c, &o, name))
+		return;
+	ok = ping(&c, why, sizeof(why));
+	idle = c.maxcmdsn - c.expcmdsn + 1;
+	cdb[8] = 1;
+	for (i = 0; ok && i < 3; i++) {
+		scsi_bhs(&c, bhs, F_WRITE, 512, cdb, sizeof(cdb));
+		c.cmdsn++;
+		ok = send_pdu(&c, bhs, NULL, 0) == 0 &&
+		     next_pdu(&c, &p, answer_ms) == RX_OK;
+		if (ok) {
+			ok = opcode(&p) == OP_R2T;
+			pdu_free(&p);
+		}
+	}
+	ok = ok && ping(&c, why, sizeof(why));
+	busy = c.maxcmdsn - c.expcmdsn + 1;
+	result(ok && busy + 3 == idle, name, "window %u idle, %u with three "
+	       "WRITEs waiting for data%s", idle, busy,
+	       ok ? "" : " (a WRITE got no R2T, or a ping no answer)");
+	conn_close(&c);
+}
+
 /* One Text Request of task @itt; C bit with @more, else F bit. */
 static int text_req(struct conn *c, uint32_t itt, uint32_t ttt, int more,
 		    const char *data, uint32_t len)
@@ -1839,6 +1878,7 @@ static void run_login(const char *n, int a)
 }
 
 static void run_midway(const char *n, int arg) { login_midway_case(n, arg); }
+static void run_window(const char *n, int arg) { (void)n; (void)arg; case_window(); }
 static void run_text_cont(const char *n, int arg) { (void)n; (void)arg; case_text_continued(); }
 static void run_reinstate(const char *n, int arg) { (void)n; (void)arg; case_conn_reinstate(); }
 static void run_no_session(const char *n, int arg) { (void)n; (void)arg; case_conn_no_session(); }
@@ -1870,6 +1910,7 @@ static const struct {
 	{ "login-back-to-security-stage", run_midway, 0 },
 	{ "scsi-command-during-login", run_midway, 1 },
 	{ "stalls", run_stalls, 0 },
+	{ "maxcmdsn-window", run_window, 0 },
 	{ "text-continued", run_text_cont, 0 },
 	{ "conn-reinstate", run_reinstate, 0 },
 	{ "conn-reinstate-no-session", run_no_session, 0 },
