@@ -1579,6 +1579,28 @@ static void tur_once(struct conn *c, struct answer *a)
 	observe(c, answer_ms, a);
 }
 
+/* READ(10) of @blocks from LBA 0; the answer is left unread. */
+static void read_unread(struct conn *c, uint16_t blocks)
+{
+	uint8_t bhs[BHS_LEN], cdb[10] = { 0x28 };
+
+	put16(cdb + 7, blocks);
+	scsi_bhs(c, bhs, F_READ, blocks * 512u, cdb, sizeof(cdb));
+	c->cmdsn++;
+	send_pdu(c, bhs, NULL, 0);
+}
+
+/* WRITE(10) of 8 blocks without its data (needs an R2T first). */
+static void write_unsent(struct conn *c)
+{
+	uint8_t bhs[BHS_LEN], cdb[10] = { 0x2a };
+
+	cdb[8] = 8;
+	scsi_bhs(c, bhs, F_WRITE, 8 * 512, cdb, sizeof(cdb));
+	c->cmdsn++;
+	send_pdu(c, bhs, NULL, 0);
+}
+
 /* Same ISID, TSIH and CID on a new connection: the old connection goes,
  * the session (its I_T nexus) stays: no new unit attention. */
 static void case_conn_reinstate(void)
@@ -1595,6 +1617,11 @@ static void case_conn_reinstate(void)
 		conn_close(&a);
 		return;
 	}
+	/* Work in flight on the old connection: a READ whose data is not
+	 * read, a WRITE waiting for its data.  Neither may stop the
+	 * hand-over; their answers are lost (ERL 0). */
+	read_unread(&a, 2048);
+	write_unsent(&a);
 	if (relogin(&b, &a, a.cid, why, sizeof(why))) {
 		result(0, name, "login with the session's TSIH %u and CID refused: %s",
 		       a.tsih, why);
