@@ -901,7 +901,10 @@ static void iscsi_session_closed(struct iscsi_conn *c)
 	s->conn = NULL;
 	atomic_store(&s->joinable, false);
 	evloop_timer_cancel(&s->nop_timer);
+	/* Dropping the last task must not free the session under us. */
+	s->tasks++;
 	iscsi_tasks_drop(s);
+	s->tasks--;
 	if (s->handover_to) {
 		/* Reinstated: the nexus lives on once its commands end. */
 		iscsi_session_handover_try(s);
