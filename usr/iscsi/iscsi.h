@@ -145,6 +145,7 @@ struct iscsi_session {
 	struct evloop_work handover_work; /* old: runs on its loop */
 	struct evloop_work adopt_work;	/* new: the nexus arrives */
 	struct tgt_nexus *adopt_nexus;	/* new: what arrived (or NULL) */
+	int adopt_err;			/* new: why not (-ESRCH: gone) */
 	char reinst_addr[TGT_ADDR_MAX];	/* new: its peer, for the ACL */
 	struct iscsi_pdu_hdr login_final; /* new: the request on hold */
 	struct strbuf login_final_text;	/* new: the answer's text */
@@ -255,6 +256,8 @@ void iscsi_session_ffp_start(struct iscsi_session *s);
  * arrived in s->nexus) or a failure with @status.  0 or -errno.
  */
 int iscsi_login_resume(struct iscsi_session *s, uint16_t status);
+/* The login status for tgt_nexus_create's (or _rehome's) -errno. */
+uint16_t iscsi_login_nexus_status(int err);
 
 /* A session as tgtadm shows it: a copy made on the session's loop. */
 struct iscsi_sess_info {

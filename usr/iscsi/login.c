@@ -319,7 +319,7 @@ static uint16_t iscsi_login_auth(struct iscsi_session *s, const char *d,
 
 /* ---- completion ---- */
 
-static uint16_t iscsi_nexus_status(int err)
+uint16_t iscsi_login_nexus_status(int err)
 {
 	switch (err) {
 	case -ENOENT:	return ISCSI_LOGIN_STATUS_NOT_FOUND;
@@ -347,7 +347,7 @@ static uint16_t iscsi_login_complete(struct iscsi_session *s)
 				       iscsi_conn_peer(s->conn),
 				       s->loop, s, &s->nexus);
 		if (ret)
-			return iscsi_nexus_status(ret);
+			return iscsi_login_nexus_status(ret);
 	}
 	s->tsih = iscsi_session_tsih_new();
 	iscsi_session_reinstate(s);

@@ -613,7 +613,9 @@ static void iscsi_session_adopt_work(void *arg)
 		if (n)
 			tgt_nexus_destroy(n);
 		if (waiting)
-			iscsi_login_resume(s, ISCSI_LOGIN_STATUS_NO_SESSION);
+			iscsi_login_resume(s, s->adopt_err == -ESRCH ?
+					   ISCSI_LOGIN_STATUS_NO_SESSION :
+					   iscsi_login_nexus_status(s->adopt_err));
 	}
 	iscsi_session_put(s);
 }
@@ -632,7 +634,10 @@ static void iscsi_session_handover_try(struct iscsi_session *o)
 		return;
 	o->handover_to = NULL;
 	o->nexus = NULL;
-	if (n && tgt_nexus_rehome(n, s->loop, s, s->reinst_addr)) {
+	/* Gone with a close before the hand-over: "does not exist". */
+	s->adopt_err = n ? tgt_nexus_rehome(n, s->loop, s, s->reinst_addr) :
+			   -ESRCH;
+	if (n && s->adopt_err) {
 		tgt_nexus_destroy(n);
 		n = NULL;
 	}
