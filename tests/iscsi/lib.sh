@@ -16,9 +16,20 @@
 #   it_start [open|chap|denied]   start a target; sets IT_PORT, IT_CPORT,
 #                                 IT_URL (iscsi://127.0.0.1:PORT/IQN/1)
 #   it_stop                       stop it (SIGTERM, bounded, then SIGKILL)
+#                                 and check it for sanitizer reports
 #   it_restart [variant]          stop and start again (same file)
 #   it_log                        path of the current target's log
 #   t_ok / t_fail / check / t_done as in tests/func/lib.sh
+#
+# Sanitizers (a tgtd built with make SANITIZE=address,undefined): our tgtd
+# runs with ASAN_OPTIONS/UBSAN_OPTIONS that stop it at the first error
+# (halt_on_error, abort_on_error), check leaks at exit (detect_leaks; tgtd
+# exits on SIGTERM) and write ASan/LSan reports to
+# $ISCSI_OUT/san/<script>.<seq>.<pid> (UBSan's go to stderr, the target's
+# log).  it_stop looks at both: each target with a report, or one that
+# needed SIGKILL (its leak check never ran), prints a "FAIL - sanitizer"
+# line, is appended to $ISCSI_OUT/sanitizer-failures.txt (run.sh counts
+# those lines as failures) and makes the script exit non-zero.
 
 : "${BUILD:=build}"
 IT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -36,6 +47,11 @@ CHAP_PASS=s3cret-passw0rd1
 DEB_TGTD=/usr/sbin/tgtd
 DEB_TGTADM=/usr/sbin/tgtadm
 IT_READY_SECS=${IT_READY_SECS:-15}
+IT_STOP_SECS=${IT_STOP_SECS:-10}
+IT_NAME=$(basename "$0" .sh)
+IT_SAN_DIR=$ISCSI_OUT/san
+IT_SAN_FAILURES=$ISCSI_OUT/sanitizer-failures.txt
+IT_SAN_FAIL=0
 IT_DISK_MB=${IT_DISK_MB:-256}
 
 IT_WORK=$(mktemp -d /tmp/tgt-iscsi.XXXXXX)
@@ -52,8 +68,13 @@ T_PASS=0
 T_FAIL=0
 
 it_cleanup() {
+	local rc=$?
 	it_stop
 	rm -rf "$IT_WORK"
+	if [ "$IT_SAN_FAIL" -gt 0 ]; then
+		echo "# $IT_SAN_FAIL target(s) with a sanitizer report (listed in $IT_SAN_FAILURES)"
+		[ "$rc" -ne 0 ] || exit 1
+	fi
 }
 trap it_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -123,7 +144,53 @@ it_free_cport() {
 }
 
 it_log() {
-	echo "$ISCSI_OUT/tgtd.$TGT_UNDER_TEST.$IT_SEQ.log"
+	echo "$ISCSI_OUT/tgtd.$IT_NAME.$TGT_UNDER_TEST.$IT_SEQ.log"
+}
+
+# Environment for our tgtd: the first error stops it with SIGABRT, leaks
+# are checked at exit, ASan/LSan reports go to $IT_SAN_DIR (not the log:
+# a report must not be lost among tgtd's messages).  Harmless for a build
+# without sanitizers.
+it_san_env() {
+	local common=halt_on_error=1:abort_on_error=1:print_stacktrace=1
+	echo "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}$common:detect_leaks=1:log_path=$IT_SAN_DIR/$IT_NAME.$IT_SEQ"
+	echo "UBSAN_OPTIONS=${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}$common"
+}
+
+# it_san_check SEQ KILLED: one failure if target SEQ left a sanitizer
+# report (a file in $IT_SAN_DIR, or a report in its log), or if it had to
+# be SIGKILLed (KILLED=1: it never reached its leak check).
+it_san_check() {
+	local seq=$1 killed=$2 log f why='' files=()
+	local pat='ERROR: [A-Za-z]+Sanitizer|runtime error:|Sanitizer:DEADLYSIGNAL'
+	log=$ISCSI_OUT/tgtd.$IT_NAME.$TGT_UNDER_TEST.$seq.log
+	for f in "$IT_SAN_DIR/$IT_NAME.$seq".*; do
+		[ -s "$f" ] && files+=("$f")
+	done
+	if [ ${#files[@]} -gt 0 ]; then
+		why=$(grep -m 1 -hE "$pat" "${files[@]}" | head -n 1)
+		[ -n "$why" ] || pat=.
+	elif [ -f "$log" ] && grep -qE "$pat" "$log"; then
+		why=$(grep -m 1 -E "$pat" "$log")
+		files=("$log")
+	elif [ "$killed" = 1 ]; then
+		why="tgtd did not exit within ${IT_STOP_SECS}s of SIGTERM: SIGKILLed, so its leak check never ran"
+		echo "FAIL - sanitizer: target $IT_NAME.$seq: $why; the end of its log:"
+		tail -n 20 "$log" | sed 's/^/#   /'
+		IT_SAN_FAIL=$((IT_SAN_FAIL + 1))
+		echo "$IT_NAME.$seq: $why ($log)" >>"$IT_SAN_FAILURES"
+		return 0
+	else
+		return 0
+	fi
+	IT_SAN_FAIL=$((IT_SAN_FAIL + 1))
+	echo "FAIL - sanitizer: target $IT_NAME.$seq: $why"
+	echo "$IT_NAME.$seq: $why (${files[*]})" >>"$IT_SAN_FAILURES"
+	for f in "${files[@]}"; do
+		echo "#   ---- $f (40 lines from the report)"
+		grep -m 1 -A 39 -E "$pat" "$f" | sed 's/^/#   /' || true
+	done
+	return 0
 }
 
 it_make_disk() {
@@ -248,8 +315,11 @@ it_start() {
 		it_conf "$variant" >"$conf"
 		local opt=(--iscsi "portal=127.0.0.1:$IT_PORT")
 		[ "$variant" = confportal ] && opt=()
-		echo "== $BUILD/tgtd -f -C $IT_CPORT -c $conf ${opt[*]}" >"$log"
-		"$BUILD/tgtd" -f -C "$IT_CPORT" -c "$conf" "${opt[@]}" >>"$log" 2>&1 &
+		mkdir -p "$IT_SAN_DIR"
+		local san
+		mapfile -t san < <(it_san_env)
+		echo "== ${san[*]} $BUILD/tgtd -f -C $IT_CPORT -c $conf ${opt[*]}" >"$log"
+		env "${san[@]}" "$BUILD/tgtd" -f -C "$IT_CPORT" -c "$conf" "${opt[@]}" >>"$log" 2>&1 &
 		IT_PID=$!
 		;;
 	*)
@@ -266,11 +336,11 @@ it_start() {
 	return 0
 }
 
-# it_stop: SIGTERM (Debian's: tgtadm --mode sys --op delete), up to 5 s,
-# then SIGKILL.  Silenced: bash would print
-# a job notice for SIGKILL.
+# it_stop: SIGTERM (Debian's: tgtadm --mode sys --op delete), up to
+# IT_STOP_SECS (10), then SIGKILL; then the sanitizer check.  Silenced:
+# bash would print a job notice for SIGKILL.
 it_stop() {
-	local i pid=$IT_PID
+	local i pid=$IT_PID killed=0
 	[ -n "$pid" ] || return 0
 	IT_PID=
 	{
@@ -282,18 +352,21 @@ it_stop() {
 		else
 			kill -TERM "$pid" || true
 		fi
-		for ((i = 0; i < 100; i++)); do
+		for ((i = 0; i < IT_STOP_SECS * 20; i++)); do
 			kill -0 "$pid" || break
 			sleep 0.05
 		done
-		if kill -0 "$pid"; then kill -KILL "$pid" || true; fi
+		if kill -0 "$pid"; then
+			kill -KILL "$pid" || true
+			[ "$TGT_UNDER_TEST" = debian ] || killed=1
+		fi
 		wait "$pid" || true
 		# Debian's tgtd leaves its control socket behind.
 		if [ "$TGT_UNDER_TEST" = debian ]; then
 			rm -f "/var/run/tgtd/socket.$IT_CPORT" "/var/run/tgtd/socket.$IT_CPORT.lock"
 		fi
 	} 2>/dev/null
-	return 0
+	it_san_check "$IT_SEQ" "$killed"
 }
 
 it_restart() {
