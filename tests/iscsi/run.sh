@@ -3,12 +3,13 @@
 # make check-iscsi: the iSCSI suite against a live target (ours by
 # default; TGT_UNDER_TEST=debian for Debian's tgtd):
 #   test_func.sh     libiscsi-bin tools, CHAP, ACLs, write/read verification
+#   test_ipv6.sh     the same over IPv6 portals ([::1]), and both families
 #   test_badpdu.sh   malformed PDUs from a raw-socket client
 #   conformance.sh   iscsi-test-cu --dataloss, suite by suite
 # Output of each in tests/out/iscsi/<name>.log (and the target logs there).
-# The last line is "N passed, N failed, N skipped" over all three; the exit
+# The last line is "N passed, N failed, N skipped" over all parts; the exit
 # status is non-zero if anything failed.  ISCSI_PARTS picks parts
-# (default "func badpdu conformance").
+# (default "func ipv6 badpdu conformance").
 # A target that left a sanitizer report (lib.sh's it_stop appends it to
 # $out/sanitizer-failures.txt) is one more failure of its part.
 set -u
@@ -30,9 +31,10 @@ san_count() {
 	fi
 }
 echo "== iSCSI suite against the ${TGT_UNDER_TEST:-ours} target"
-for part in ${ISCSI_PARTS:-func badpdu conformance}; do
+for part in ${ISCSI_PARTS:-func ipv6 badpdu conformance}; do
 	case $part in
 	func) script=test_func.sh limit=600 ;;
+	ipv6) script=test_ipv6.sh limit=600 ;;
 	badpdu) script=test_badpdu.sh limit=600 ;;
 	conformance) script=conformance.sh limit=2400 ;;
 	*) echo "run.sh: unknown part $part"; fail=$((fail + 1)); continue ;;
