@@ -47,7 +47,7 @@ DEPFILES := $(LIB_OBJS:.o=.d) $(PROGS:=.d) $(UNIT_BINS:=.d) $(UNIT_HELPER_OBJS:.
 
 .SECONDARY:
 .PHONY: all deps run test check unit func lint bench clean install kernel
-.PHONY: check-kernel bench-kernel check-iscsi bench-iscsi
+.PHONY: check-kernel bench-kernel check-iscsi bench-iscsi bench-deps
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -214,6 +214,12 @@ check-iscsi: all $(ISCSITEST_BINS)
 
 bench-iscsi: all
 	@BUILD=$(BUILD) tests/iscsi/bench.sh
+
+# Debian's tgt, the comparison of bench-iscsi, with its service disabled
+# and never started (tests/iscsi/bench-deps.sh).  Not part of deps: its
+# service would take port 3260 from the sample tgtd.conf.
+bench-deps: deps
+	@tests/iscsi/bench-deps.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \

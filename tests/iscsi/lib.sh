@@ -411,7 +411,7 @@ it_start() {
 	case $TGT_UNDER_TEST in
 	debian)
 		if [ ! -x "$DEB_TGTD" ] || [ ! -x "$DEB_TGTADM" ]; then
-			echo "it_start: Debian's tgt is not installed (apt-get install tgt)" >&2
+			echo "it_start: Debian's tgt is not installed (make bench-deps installs it)" >&2
 			return 1
 		fi
 		if [ ${#IT_OPT[@]} -eq 0 ] || [ "$variant" = acl6 ]; then
