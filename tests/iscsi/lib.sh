@@ -10,8 +10,9 @@
 #
 # Every target gets a private TGT_RUNDIR, a free control port and an
 # iSCSI port free on 127.0.0.1 and ::1, a LUN 1 on a 256 MiB rdwr file in
-# a temp dir, logs in $ISCSI_OUT, and an EXIT trap that kills it.  Readiness is a
-# bounded poll (control socket, then a TCP connect to the portal).
+# a temp dir, logs in $ISCSI_OUT, and an EXIT trap that kills it.
+# Readiness is a bounded poll (control socket, then a TCP connect to each
+# portal).
 #
 #   it_start [VARIANT]            start a target; sets IT_PORT, IT_CPORT,
 #                                 IT_URL (iscsi://127.0.0.1:PORT/IQN/1, or
