@@ -4,9 +4,10 @@
 # (libiscsi-bin), figures only, never pass/fail:
 #   4 KiB random reads, 32 outstanding      -> IOPS
 #   128 KiB sequential reads, 16 outstanding -> MB/s
-# for our tgtd and, when the tgt package is installed, Debian's tgtd, on
-# the same 256 MiB file (filled, so no holes), run alternately (ours,
-# Debian's, ours, Debian's, ...), then the means and the ratio ours/Debian.
+# for our tgtd and, when the tgt package is installed (make bench-deps),
+# Debian's tgtd, on the same 256 MiB file (filled, so no holes), run
+# alternately (ours, Debian's, ours, Debian's, ...), then the means and the
+# ratio ours/Debian.
 #   BENCH_SECS    seconds per measurement (default 5)
 #   BENCH_ROUNDS  rounds of the alternation (default 2)
 set -eu
@@ -26,7 +27,7 @@ targets=(ours)
 if [ -x "$DEB_TGTD" ] && [ -x "$DEB_TGTADM" ]; then
 	targets+=(debian)
 else
-	echo "bench-iscsi: Debian's tgt is not installed (apt-get install tgt): ours only"
+	echo "bench-iscsi: Debian's tgt is not installed (make bench-deps installs it): ours only"
 fi
 
 it_make_disk

@@ -3,12 +3,15 @@
 # make check-iscsi: the iSCSI suite against a live target (ours by
 # default; TGT_UNDER_TEST=debian for Debian's tgtd):
 #   test_func.sh     libiscsi-bin tools, CHAP, ACLs, write/read verification
+#   test_ipv6.sh     the same over IPv6 portals ([::1]), and both families
 #   test_badpdu.sh   malformed PDUs from a raw-socket client
 #   conformance.sh   iscsi-test-cu --dataloss, suite by suite
 # Output of each in tests/out/iscsi/<name>.log (and the target logs there).
-# The last line is "N passed, N failed, N skipped" over all three; the exit
+# The last line is "N passed, N failed, N skipped" over all parts; the exit
 # status is non-zero if anything failed.  ISCSI_PARTS picks parts
-# (default "func badpdu conformance").
+# (default "func ipv6 badpdu conformance").
+# A target that left a sanitizer report (lib.sh's it_stop appends it to
+# $out/sanitizer-failures.txt) is one more failure of its part.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -20,16 +23,25 @@ pass=0
 fail=0
 skip=0
 start=$SECONDS
+san_count() {
+	if [ -f "$out/sanitizer-failures.txt" ]; then
+		wc -l <"$out/sanitizer-failures.txt"
+	else
+		echo 0
+	fi
+}
 echo "== iSCSI suite against the ${TGT_UNDER_TEST:-ours} target"
-for part in ${ISCSI_PARTS:-func badpdu conformance}; do
+for part in ${ISCSI_PARTS:-func ipv6 badpdu conformance}; do
 	case $part in
 	func) script=test_func.sh limit=600 ;;
+	ipv6) script=test_ipv6.sh limit=600 ;;
 	badpdu) script=test_badpdu.sh limit=600 ;;
 	conformance) script=conformance.sh limit=2400 ;;
 	*) echo "run.sh: unknown part $part"; fail=$((fail + 1)); continue ;;
 	esac
 	echo "== $part"
 	t0=$SECONDS
+	san0=$(san_count)
 	timeout -k 10 "$limit" bash "$here/$script" 2>&1 | tee "$out/$part.log"
 	rc=${PIPESTATUS[0]}
 	line=$(grep -E '^(# [0-9]+ ok, [0-9]+ failed|[0-9]+ passed, [0-9]+ failed)' "$out/$part.log" | tail -n 1)
@@ -37,6 +49,12 @@ for part in ${ISCSI_PARTS:-func badpdu conformance}; do
 	if [[ $line =~ ^#\ ([0-9]+)\ ok,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)? ]] ||
 		[[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)? ]]; then
 		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[4]:-0}
+	fi
+	san=$(($(san_count) - san0))
+	if [ "$san" -gt 0 ]; then
+		echo "$part: $san target(s) with a sanitizer report:"
+		tail -n "$san" "$out/sanitizer-failures.txt" | sed 's/^/  /'
+		f=$((f + san))
 	fi
 	# A part that failed without counting a failure (died, timed out)
 	# counts one.

@@ -15,36 +15,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/iscsi/lib.sh
 . "$here/lib.sh"
 RWVERIFY=${RWVERIFY:-$BUILD/iscsitest/rwverify}
-T=20 # bound on one initiator command, seconds
-
-# run_has NAME FRAGMENT CMD...: CMD succeeds and its output has FRAGMENT.
-run_has() {
-	local name=$1 frag=$2 out rc=0
-	shift 2
-	out=$(timeout "$T" "$@" 2>&1) || rc=$?
-	if [ "$rc" -ne 0 ]; then
-		t_fail "$name" "exit status $rc: $*" "output: $out"
-	elif [[ "$out" != *"$frag"* ]]; then
-		t_fail "$name" "output lacks '$frag': $*" "output: $out"
-	else
-		t_ok "$name"
-	fi
-}
-
-# run_refused NAME FRAGMENT CMD...: CMD fails, or its output lacks FRAGMENT
-# (the target is not shown / no LUN is reachable).
-run_refused() {
-	local name=$1 frag=$2 out rc=0
-	shift 2
-	out=$(timeout "$T" "$@" 2>&1) || rc=$?
-	if [ "$rc" -eq 124 ]; then
-		t_fail "$name" "timed out: $*"
-	elif [ "$rc" -eq 0 ] && [[ "$out" == *"$frag"* ]]; then
-		t_fail "$name" "succeeded but should not have: $*" "output: $out"
-	else
-		t_ok "$name"
-	fi
-}
 
 for tool in iscsi-ls iscsi-inq iscsi-readcapacity16; do
 	command -v "$tool" >/dev/null || {
@@ -91,20 +61,6 @@ else
 fi
 
 # ---- tgtadm --lld iscsi: portals, sessions, connections (ours only) ----
-# adm_has NAME RC FRAGMENT ARGS...: our tgtadm exits RC, output has FRAGMENT.
-adm_has() {
-	local name=$1 want=$2 frag=$3 out rc=0
-	shift 3
-	out=$(timeout 10 "$BUILD/tgtadm" -C "$IT_CPORT" --lld iscsi "$@" 2>&1) || rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		t_fail "$name" "exit status $rc, expected $want: tgtadm $*" "output: $out"
-	elif [[ "$out" != *"$frag"* ]]; then
-		t_fail "$name" "output lacks '$frag': tgtadm $*" "output: $out"
-	else
-		t_ok "$name"
-	fi
-}
-
 if [ "$TGT_UNDER_TEST" = ours ]; then
 	p2=$(it_free_port)
 	adm_has "portal new (--params portal=)" 0 "" \
@@ -132,7 +88,7 @@ time.sleep(5)' "$p3" &
 	fi
 	if command -v iscsi-perf >/dev/null; then
 		# iscsi-perf keeps one session open while it runs
-		timeout 8 iscsi-perf -m 1 "iscsi://127.0.0.1:$p2/$IQN/1" >/dev/null 2>&1 &
+		timeout -k 2 8 iscsi-perf -m 1 "iscsi://127.0.0.1:$p2/$IQN/1" >/dev/null 2>&1 &
 		perf=$!
 		for ((i = 0; i < 50; i++)); do
 			"$BUILD/tgtadm" -C "$IT_CPORT" --lld iscsi --mode session --op show \
