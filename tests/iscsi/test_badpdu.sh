@@ -73,35 +73,28 @@ life_count() { # badpdu's output on stdin
 life_adm() {
 	"$BUILD/tgtadm" -C "$IT_CPORT" --lld iscsi --mode lld --op update "$@"
 }
-# Stopping: the target must leave by itself (exit 0) within $2 seconds,
-# its log saying (or not) that sessions were dropped.
-life_exit() { # case seconds dropped(yes|no)
-	local i pid=$IT_PID log rc=0
+# Stopping: the target (SIGTERMed by badpdu) must leave by itself within
+# it_stop's wait with status 0, its log saying (or not) that sessions
+# were dropped.  it_stop also checks it for sanitizer reports.
+life_exit() { # case dropped(yes|no)
+	local log
 	log=$(it_log)
-	for ((i = 0; i < $2 * 20; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		echo "FAIL - $1: tgtd still running $2 s after SIGTERM"
+	it_stop
+	if [ "$IT_KILLED" = 1 ]; then
+		echo "FAIL - $1: tgtd still running ${IT_STOP_SECS:-10} s after SIGTERM"
 		bad=$((bad + 1))
-		it_stop
-		return
-	fi
-	wait "$pid" || rc=$?
-	IT_PID=
-	if [ "$rc" -ne 0 ]; then
-		echo "FAIL - $1: tgtd exited with status $rc"
+	elif [ "$IT_EXIT" -ne 0 ]; then
+		echo "FAIL - $1: tgtd exited with status $IT_EXIT"
 		bad=$((bad + 1))
 	elif grep -q 'still open .* after the logout request' "$log"; then
-		if [ "$3" = yes ]; then
+		if [ "$2" = yes ]; then
 			echo "ok - $1: tgtd exited 0 after dropping the session"
 			ok=$((ok + 1))
 		else
 			echo "FAIL - $1: tgtd had to drop a session that logged out"
 			bad=$((bad + 1))
 		fi
-	elif [ "$3" = yes ]; then
+	elif [ "$2" = yes ]; then
 		echo "FAIL - $1: tgtd did not say it dropped the silent session"
 		bad=$((bad + 1))
 	else
@@ -117,9 +110,11 @@ elif ! it_start open; then
 	bad=$((bad + 1))
 else
 	# Ping after 300 ms idle, drop 500 ms after an unanswered ping.
-	life_adm --name nop_interval_ms --value 300 &&
-		life_adm --name nop_timeout_ms --value 500 ||
-		{ echo "FAIL - life-nop: tgtadm refused the nop settings"; bad=$((bad + 1)); }
+	if ! life_adm --name nop_interval_ms --value 300 ||
+		! life_adm --name nop_timeout_ms --value 500; then
+		echo "FAIL - life-nop: tgtadm refused the nop settings"
+		bad=$((bad + 1))
+	fi
 	timeout -k 5 60 "$BADPDU" -n 800 -c life-nop-ping,life-nop-dead \
 		127.0.0.1 "$IT_PORT" "$IQN" 2>&1 | life_count life-nop
 	for c in life-shutdown-logout life-shutdown-no-logout; do
@@ -131,7 +126,7 @@ else
 		fi
 		timeout -k 5 60 "$BADPDU" -p "$IT_PID" -c "$c" 127.0.0.1 "$IT_PORT" "$IQN" 2>&1 |
 			life_count "$c"
-		life_exit "$c-exit" 15 "$dropped"
+		life_exit "$c-exit" "$dropped"
 	done
 fi
 echo "# $ok ok, $bad failed, $skip skipped"

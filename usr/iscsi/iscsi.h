@@ -249,8 +249,14 @@ uint16_t iscsi_session_reinst_find(struct iscsi_session *s);
  * arrives.  0 or a login status.
  */
 uint16_t iscsi_session_reinst_start(struct iscsi_session *s);
-/* The session entered the full feature phase: pings, reinstatement. */
+/* The session entered the full feature phase: pings. */
 void iscsi_session_ffp_start(struct iscsi_session *s);
+/*
+ * Its login succeeded: from now on a connection may reinstate it.  Called
+ * before the final Login Response is queued, so an initiator that
+ * reconnects as soon as it has that answer finds the session.
+ */
+void iscsi_session_publish(struct iscsi_session *s);
 /*
  * login.c: sends the held final Login Response (@status 0: the nexus
  * arrived in s->nexus) or a failure with @status.  0 or -errno.

@@ -452,6 +452,8 @@ static int iscsi_login_step(struct iscsi_session *s,
 	r.flags = ISCSI_LOGIN_FLAGS(st->transit, 0, st->csg,
 				    st->transit ? st->nsg : 0);
 	r.data_len = (uint32_t)out.len;
+	if (st->transit && st->nsg == ISCSI_LOGIN_STAGE_FFP)
+		iscsi_session_publish(s);
 	ret = iscsi_session_send_copy(s, &r, out.buf, (uint32_t)out.len);
 	strbuf_release(&out);
 	strbuf_reset(&s->login.req);
@@ -476,6 +478,7 @@ int iscsi_login_resume(struct iscsi_session *s, uint16_t status)
 	r.flags = ISCSI_LOGIN_FLAGS(1, 0, ISCSI_LOGIN_CSG(h->flags),
 				    ISCSI_LOGIN_STAGE_FFP);
 	r.data_len = (uint32_t)text->len;
+	iscsi_session_publish(s);
 	ret = iscsi_session_send_copy(s, &r, text->buf, (uint32_t)text->len);
 	strbuf_release(text);
 	strbuf_reset(&s->login.req);

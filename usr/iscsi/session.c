@@ -474,6 +474,10 @@ void iscsi_session_ffp_start(struct iscsi_session *s)
 		s->nop_rx_mark = s->rx_pdus;
 		evloop_timer_arm(s->loop, &s->nop_timer, s->nop_interval_ms);
 	}
+}
+
+void iscsi_session_publish(struct iscsi_session *s)
+{
 	/* The fields reinst_find compares are written: publish them. */
 	atomic_store(&s->joinable, !s->discovery);
 }
