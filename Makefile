@@ -43,7 +43,8 @@ UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELPERS := $(filter-out tests/unit/check_%.c,$(wildcard tests/unit/*.c))
 UNIT_HELPER_OBJS := $(UNIT_HELPERS:%.c=$(BUILD)/%.o)
-DEPFILES := $(LIB_OBJS:.o=.d) $(PROGS:=.d) $(UNIT_BINS:=.d) $(UNIT_HELPER_OBJS:.o=.d)
+DEPFILES := $(LIB_OBJS:.o=.d) $(BUILD)/usr/tgtd.d $(BUILD)/usr/tgtadm.d \
+	$(UNIT_SRCS:%.c=$(BUILD)/%.d) $(UNIT_HELPER_OBJS:.o=.d)
 
 .SECONDARY:
 .PHONY: all deps run test check unit func lint bench clean install kernel
