@@ -101,6 +101,10 @@ struct iscsi_session {
 	/* commands and TMFs not yet freed */
 	unsigned tasks;
 	struct list_head wait_data;	/* struct iscsi_task awaiting Data-Out */
+	/* The PDU whose data data_dest() put in a command's buffer, until
+	 * its pdu_rx, pdu_reject or closed (conn.h). */
+	struct iscsi_task *rx_task;	/* Data-Out: the task it feeds */
+	struct tgt_cmd *rx_cmd;		/* SCSI Command: made at data_dest */
 	/* a Text response in pieces (C bit, 11.11.2) */
 	struct strbuf text_rsp;
 	size_t text_off;
@@ -149,6 +153,9 @@ uint32_t iscsi_session_max_cmdsn(const struct iscsi_session *s);
  */
 bool iscsi_session_cmdsn_take(struct iscsi_session *s, bool immediate,
 			      uint32_t cmdsn);
+/* Whether iscsi_session_cmdsn_take() would accept, without taking. */
+bool iscsi_session_cmdsn_ok(const struct iscsi_session *s, bool immediate,
+			    uint32_t cmdsn);
 /* Queues @tx; on failure runs its done(tx, false) so owners see one
  * outcome.  0 or -ENOTCONN. */
 int iscsi_session_send(struct iscsi_session *s, struct iscsi_tx *tx);
@@ -228,6 +235,22 @@ const char *iscsi_text_find(const char *data, size_t len, const char *key,
 
 /* --- scsi_cmd.c --- */
 
+/*
+ * Write data straight into command buffers (conn.h data_dest): for a
+ * SCSI Command with immediate data the command and its buffer are made
+ * now (never for one that pdu_rx would refuse, reject or ignore: those
+ * use the connection's buffer); a Data-Out that fits its task (ITT, TTT,
+ * offset and length, DataSN in order) lands at its offset.  1 with
+ * @iov/@iovcnt set and s->rx_cmd/rx_task noted, or 0.
+ */
+int iscsi_scsi_cmd_dest(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+			const uint8_t *ahs, struct iovec *iov, int *iovcnt);
+int iscsi_data_out_dest(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+			struct iovec *iov, int *iovcnt);
+/* The PDU after data_dest was rejected or never finished: its command
+ * (not yet a task) is freed; bytes a Data-Out left count for nothing. */
+void iscsi_rx_direct_drop(struct iscsi_session *s);
+/* @data NULL: data_dest placed it (s->rx_cmd, s->rx_task). */
 int iscsi_scsi_cmd_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 		      const uint8_t *ahs, const uint8_t *data);
 int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,

@@ -339,17 +339,65 @@ static struct iscsi_task *iscsi_task_find(struct iscsi_session *s,
 	return NULL;
 }
 
+/* A Data-Out's ITT found @t; its TTT, offset and length must fit it. */
+static bool iscsi_data_out_fits(const struct iscsi_task *t,
+				const struct iscsi_pdu_hdr *h)
+{
+	const struct iscsi_data_out_hdr *d = &h->data_out;
+
+	return (uint64_t)d->offset + h->data_len <= t->cmd->data_len &&
+	       (d->ttt == ISCSI_RSVD_TAG || d->ttt == t->r2t_ttt);
+}
+
+/*
+ * Only data the task will keep goes direct: a Data-Out that
+ * iscsi_data_out_rx() would drop, reject or ignore (unknown ITT, bad
+ * TTT/offset/length, a DataSN error) is read into the connection's
+ * buffer and handled there, as before.
+ */
+int iscsi_data_out_dest(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+			struct iovec *iov, int *iovcnt)
+{
+	struct iscsi_task *t = iscsi_task_find(s, h->itt);
+
+	if (!t || !iscsi_data_out_fits(t, h) || t->data_err ||
+	    h->data_out.datasn != t->exp_datasn)
+		return 0;
+	iov[0] = (struct iovec){
+		(uint8_t *)t->cmd->iov[0].iov_base + h->data_out.offset,
+		h->data_len };
+	*iovcnt = 1;
+	s->rx_task = t;
+	return 1;
+}
+
+void iscsi_rx_direct_drop(struct iscsi_session *s)
+{
+	/* A Data-Out's bytes landed; the task counts none of them. */
+	s->rx_task = NULL;
+	/* A command made for immediate data was never a task. */
+	tgt_cmd_free(s->rx_cmd);
+	s->rx_cmd = NULL;
+}
+
 int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 		      const uint8_t *data)
 {
-	struct iscsi_task *t = iscsi_task_find(s, h->itt);
 	const struct iscsi_data_out_hdr *d = &h->data_out;
 	uint8_t bhs[ISCSI_BHS_LEN];
+	struct iscsi_task *t;
 
+	if (data) {
+		t = iscsi_task_find(s, h->itt);
+	} else {
+		t = s->rx_task;		/* data_dest checked it fits */
+		s->rx_task = NULL;
+		if (!t)
+			return -EPROTO;
+	}
 	if (!t)
 		return 0;	/* aborted meanwhile: its data is dropped */
-	if ((uint64_t)d->offset + h->data_len > t->cmd->data_len ||
-	    (d->ttt != ISCSI_RSVD_TAG && d->ttt != t->r2t_ttt)) {
+	if (!iscsi_data_out_fits(t, h)) {
 		iscsi_bhs_build(h, bhs);
 		return iscsi_conn_send_reject(s->conn,
 					      ISCSI_REJECT_PROTOCOL_ERROR, bhs,
@@ -370,7 +418,8 @@ int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 		t->data_err = true;
 	}
 	t->exp_datasn = d->datasn + 1;
-	if (!t->data_err)
+	/* Direct data (data NULL) is already in place. */
+	if (!t->data_err && data)
 		memcpy((uint8_t *)t->cmd->iov[0].iov_base + d->offset, data,
 		       h->data_len);
 	t->received += h->data_len;
@@ -422,6 +471,41 @@ static int iscsi_cmd_fill(struct iscsi_session *s, struct tgt_cmd *cmd,
 	return 0;
 }
 
+/* Whether a SCSI Command can become a task: 0, or a Reject reason. */
+static int iscsi_cmd_check(const struct iscsi_pdu_hdr *h, const uint8_t *ahs,
+			   struct iscsi_cmd_ahs *a)
+{
+	int ret = iscsi_ahs_parse(ahs, h->ahs_len, a);
+
+	/* Bidirectional commands are not supported by the core. */
+	if (!ret && (h->flags & ISCSI_FLAG_CMD_READ) &&
+	    (h->flags & ISCSI_FLAG_CMD_WRITE))
+		ret = ISCSI_REJECT_CMD_NOT_SUPPORTED;
+	return ret;
+}
+
+/* Makes the command and its buffer: 0, or a SAM status to refuse with. */
+static int iscsi_cmd_make(struct iscsi_session *s,
+			  const struct iscsi_pdu_hdr *h,
+			  const struct iscsi_cmd_ahs *a, struct tgt_cmd **out)
+{
+	struct tgt_cmd *cmd;
+	int ret;
+
+	if (h->scsi_cmd.edtl > ISCSI_XFER_MAX)
+		return SAM_STAT_CHECK_CONDITION;
+	cmd = tgt_cmd_alloc(s->nexus, sizeof(struct iscsi_task));
+	if (!cmd)
+		return SAM_STAT_BUSY;
+	ret = iscsi_cmd_fill(s, cmd, h, a);
+	if (ret) {
+		tgt_cmd_free(cmd);
+		return ret;
+	}
+	*out = cmd;
+	return 0;
+}
+
 static void iscsi_task_init(struct iscsi_session *s, struct iscsi_task *t,
 			    struct tgt_cmd *cmd, const struct iscsi_pdu_hdr *h,
 			    const uint8_t *data)
@@ -437,7 +521,8 @@ static void iscsi_task_init(struct iscsi_session *s, struct iscsi_task *t,
 	/* Immediate data (11.3.4, 13.11), then unsolicited Data-Out up to
 	 * FirstBurstLength unless F says none follows (13.10, 13.14). */
 	t->received = h->data_len;
-	memcpy(cmd->iov[0].iov_base, data, h->data_len);
+	if (data)		/* else data_dest put it there */
+		memcpy(cmd->iov[0].iov_base, data, h->data_len);
 	t->unsol_end = t->received;
 	if (!(h->flags & ISCSI_FLAG_FINAL))
 		t->unsol_end = MAX(t->received, MIN(s->params.first_burst,
@@ -445,43 +530,85 @@ static void iscsi_task_init(struct iscsi_session *s, struct iscsi_task *t,
 	t->r2t_next = t->unsol_end;
 }
 
-int iscsi_scsi_cmd_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
-		      const uint8_t *ahs, const uint8_t *data)
+/*
+ * Immediate data goes straight to the command's buffer, whatever its
+ * size: the command is made at data_dest time instead of here, which
+ * costs nothing more.  Commands pdu_rx would not turn into a task (CmdSN
+ * out of the window, a Reject, a refusal) are left to pdu_rx, with their
+ * data in the connection's buffer.
+ */
+int iscsi_scsi_cmd_dest(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+			const uint8_t *ahs, struct iovec *iov, int *iovcnt)
 {
 	struct iscsi_cmd_ahs a;
 	struct tgt_cmd *cmd;
+
+	if (!(h->flags & ISCSI_FLAG_CMD_WRITE) ||
+	    !iscsi_session_cmdsn_ok(s, h->immediate, h->scsi_cmd.cmdsn) ||
+	    iscsi_cmd_check(h, ahs, &a) || iscsi_cmd_make(s, h, &a, &cmd))
+		return 0;
+	if (cmd->dir != TGT_DATA_WRITE || h->data_len > cmd->data_len) {
+		tgt_cmd_free(cmd);	/* iscsi_bhs_parse() prevents it */
+		return 0;
+	}
+	iov[0] = (struct iovec){ cmd->iov[0].iov_base, h->data_len };
+	*iovcnt = 1;
+	s->rx_cmd = cmd;
+	return 1;
+}
+
+/* The command of @h: made at data_dest time (@data NULL) or now. */
+static int iscsi_cmd_get(struct iscsi_session *s,
+			 const struct iscsi_pdu_hdr *h, const uint8_t *ahs,
+			 const uint8_t *data, struct tgt_cmd **out)
+{
 	uint8_t bhs[ISCSI_BHS_LEN];
+	struct iscsi_cmd_ahs a;
 	int ret;
 
-	if (!iscsi_session_cmdsn_take(s, h->immediate, h->scsi_cmd.cmdsn))
-		return 0;
-	ret = iscsi_ahs_parse(ahs, h->ahs_len, &a);
-	/* Bidirectional commands are not supported by the core. */
-	if (!ret && (h->flags & ISCSI_FLAG_CMD_READ) &&
-	    (h->flags & ISCSI_FLAG_CMD_WRITE))
-		ret = ISCSI_REJECT_CMD_NOT_SUPPORTED;
+	if (!data) {
+		*out = s->rx_cmd;
+		s->rx_cmd = NULL;
+		return *out ? 0 : -EPROTO;
+	}
+	*out = NULL;
+	ret = iscsi_cmd_check(h, ahs, &a);
 	if (ret) {
 		iscsi_bhs_build(h, bhs);
-		return iscsi_conn_send_reject(s->conn, (uint8_t)ret, bhs,
-					      s->stat_sn++, s->exp_cmdsn,
-					      iscsi_session_max_cmdsn(s));
+		ret = iscsi_conn_send_reject(s->conn, (uint8_t)ret, bhs,
+					     s->stat_sn++, s->exp_cmdsn,
+					     iscsi_session_max_cmdsn(s));
+		return ret ? ret : 1;
 	}
-	if (h->scsi_cmd.edtl > ISCSI_XFER_MAX)
-		return iscsi_rsp_refuse(s, h, SAM_STAT_CHECK_CONDITION);
-	cmd = tgt_cmd_alloc(s->nexus, sizeof(struct iscsi_task));
-	if (!cmd)
-		return iscsi_rsp_refuse(s, h, SAM_STAT_BUSY);
-	ret = iscsi_cmd_fill(s, cmd, h, &a);
+	ret = iscsi_cmd_make(s, h, &a, out);
 	if (ret) {
-		tgt_cmd_free(cmd);
-		return iscsi_rsp_refuse(s, h, (uint8_t)ret);
+		ret = iscsi_rsp_refuse(s, h, (uint8_t)ret);
+		return ret ? ret : 1;
 	}
-	iscsi_task_init(s, cmd->lld_priv, cmd, h, data);
+	return 0;
+}
+
+int iscsi_scsi_cmd_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+		      const uint8_t *ahs, const uint8_t *data)
+{
+	struct tgt_cmd *cmd;
+	struct iscsi_task *t;
+	int ret;
+
+	/* data_dest checked the CmdSN: a direct command is always taken. */
+	if (!iscsi_session_cmdsn_take(s, h->immediate, h->scsi_cmd.cmdsn)) {
+		iscsi_rx_direct_drop(s);
+		return 0;
+	}
+	ret = iscsi_cmd_get(s, h, ahs, data, &cmd);
+	if (ret)
+		return ret < 0 ? ret : 0;	/* 1: answered */
+	t = cmd->lld_priv;
+	iscsi_task_init(s, t, cmd, h, data);
 	s->tasks++;
 	if (cmd->dir == TGT_DATA_WRITE) {
-		list_add_tail(&((struct iscsi_task *)cmd->lld_priv)->node,
-			      &s->wait_data);
-		iscsi_task_advance(cmd->lld_priv);
+		list_add_tail(&t->node, &s->wait_data);
+		iscsi_task_advance(t);
 		return 0;
 	}
 	tgt_cmd_submit(cmd);
