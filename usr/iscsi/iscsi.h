@@ -119,6 +119,13 @@ struct iscsi_task_tx {
 	struct iscsi_task *task;
 };
 
+/*
+ * Data-In PDUs queued at once per task: a window refilled from each
+ * one's done(), so a read of any size costs no allocation and two or
+ * more PDUs are always queued behind the one being written.
+ */
+#define ISCSI_DIN_WINDOW	4
+
 /* cmd->lld_priv: a SCSI command in flight. */
 struct iscsi_task {
 	struct list_head node;		/* wait_data while receiving */
@@ -138,7 +145,12 @@ struct iscsi_task {
 	bool data_err;			/* a Data-Out DataSN was wrong */
 	int tx_pending;			/* PDUs queued and not yet done */
 	struct iscsi_task_tx r2t;
-	struct iscsi_task_tx *din;	/* Data-In PDUs (cmd_done) */
+	/* read data out (cmd_done): din_len bytes, din_off queued so far */
+	uint32_t din_off, din_len;
+	bool din_status;		/* the status rides on the last one */
+	bool din_rsp;			/* a SCSI Response follows the last */
+	uint8_t din_busy;		/* bit i: din[i] queued */
+	struct iscsi_task_tx din[ISCSI_DIN_WINDOW];
 	struct iscsi_task_tx rsp;	/* SCSI Response */
 	uint8_t sense[2 + TGT_SENSE_MAX];
 };

@@ -34,7 +34,6 @@ static void iscsi_task_maybe_free(struct iscsi_task *t)
 
 	if (!t->finished || t->tx_pending)
 		return;
-	free(t->din);
 	tgt_cmd_free(t->cmd);
 	iscsi_session_task_put(s);
 }
@@ -173,31 +172,76 @@ static void iscsi_din_hdr(struct iscsi_task *t, struct iscsi_pdu_hdr *h,
 	}
 }
 
-/* Sends @len bytes of read data; true when the status went with it. */
-static bool iscsi_din_send(struct iscsi_task *t, uint32_t len)
+static void iscsi_din_fill(struct iscsi_task *t);
+
+/* A Data-In went (or was dropped): its slot takes the next one. */
+static void iscsi_din_tx_done(struct iscsi_tx *tx, bool sent)
 {
-	struct iscsi_session *s = t->s;
+	struct iscsi_task_tx *tt = container_of(tx, struct iscsi_task_tx, tx);
+	struct iscsi_task *t = tt->task;
+
+	t->din_busy &= (uint8_t)~(1u << (tt - t->din));
+	/* Dropped: the connection is closing, nobody reads the rest.  This
+	 * PDU still counts in tx_pending, which holds the task meanwhile. */
+	if (sent)
+		iscsi_din_fill(t);
+	t->tx_pending--;
+	iscsi_task_maybe_free(t);
+}
+
+/* Queues the Data-In at din_off in free slot @i. */
+static void iscsi_din_queue(struct iscsi_task *t, unsigned i)
+{
+	struct iscsi_task_tx *tt = &t->din[i];
 	uint8_t *buf = t->cmd->iov[0].iov_base;
-	bool status = t->cmd->status == SAM_STAT_GOOD;
-	uint32_t off, n, count = 0;
+	uint32_t off = t->din_off;
+	uint32_t n = iscsi_din_next(t->s, off, t->din_len);
 	struct iscsi_pdu_hdr h;
 
-	for (off = 0; off < len; off += iscsi_din_next(s, off, len))
-		count++;
-	t->din = calloc(count, sizeof(*t->din));
-	if (!t->din)
-		return false;
-	for (off = 0, count = 0; off < len; off += n, count++) {
-		struct iscsi_task_tx *tt = &t->din[count];
+	iscsi_din_hdr(t, &h, off, n, off + n == t->din_len, t->din_status);
+	tt->tx.data_iov[0] = (struct iovec){ buf + off, n };
+	tt->tx.data_iovcnt = 1;
+	tt->tx.data_len = n;
+	iscsi_bhs_build(&h, tt->tx.bhs);
+	tt->task = t;
+	tt->tx.done = iscsi_din_tx_done;
+	/* State first: sending may run done() callbacks that refill. */
+	t->din_off += n;
+	t->din_busy |= (uint8_t)(1u << i);
+	t->tx_pending++;
+	iscsi_session_send(t->s, &tt->tx);
+}
 
-		n = iscsi_din_next(s, off, len);
-		iscsi_din_hdr(t, &h, off, n, off + n == len, status);
-		tt->tx.data_iov[0] = (struct iovec){ buf + off, n };
-		tt->tx.data_iovcnt = 1;
-		tt->tx.data_len = n;
-		iscsi_task_send(t, tt, &h);
+/*
+ * Queues Data-In PDUs while the window has room; after the last one,
+ * the SCSI Response unless the status rode on it.  Re-entered from
+ * done() callbacks: all state lives in the task.
+ */
+static void iscsi_din_fill(struct iscsi_task *t)
+{
+	while (t->din_off < t->din_len && t->s->conn) {
+		unsigned i = 0;
+
+		while (i < ISCSI_DIN_WINDOW && (t->din_busy & (1u << i)))
+			i++;
+		if (i == ISCSI_DIN_WINDOW)
+			return;
+		iscsi_din_queue(t, i);
 	}
-	return status;
+	if (t->din_off >= t->din_len && t->din_rsp) {
+		t->din_rsp = false;
+		iscsi_rsp_send(t);
+	}
+}
+
+/* Sends @len bytes of read data, then the status. */
+static void iscsi_din_start(struct iscsi_task *t, uint32_t len)
+{
+	t->din_off = 0;
+	t->din_len = len;
+	t->din_status = t->cmd->status == SAM_STAT_GOOD;
+	t->din_rsp = !t->din_status;
+	iscsi_din_fill(t);
 }
 
 void iscsi_cmd_done(struct tgt_cmd *cmd)
@@ -213,7 +257,9 @@ void iscsi_cmd_done(struct tgt_cmd *cmd)
 		return;
 	}
 	t->tx_pending++;	/* hold the task while queuing */
-	if (cmd->dir != TGT_DATA_READ || !len || !iscsi_din_send(t, len))
+	if (cmd->dir == TGT_DATA_READ && len)
+		iscsi_din_start(t, len);
+	else
 		iscsi_rsp_send(t);
 	t->tx_pending--;
 	iscsi_task_maybe_free(t);
