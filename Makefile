@@ -71,7 +71,12 @@ $(BUILD)/tgtadm: $(BUILD)/usr/tgtadm.o $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(LIB) $(LIBS) $(CHECK_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) $(UNIT_LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(LIB) $(LIBS) $(CHECK_LIBS)
+
+# The data-path test counts every allocation the code under test makes.
+$(BUILD)/tests/check_iscsi_datapath: UNIT_LDFLAGS := -Wl,--wrap=malloc \
+	-Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=posix_memalign \
+	-Wl,--wrap=aligned_alloc
 
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
