@@ -669,6 +669,20 @@ START_TEST(test_mcache_bounds)
 }
 END_TEST
 
+#if defined(__SANITIZE_ADDRESS__)
+/* A cached block is poisoned: touching it after the put is reported
+ * (ASan prints a use-after-poison report and exits 1: expected). */
+START_TEST(test_mcache_asan_use_after_put)
+{
+	struct mcache mc = { 0 };
+	volatile uint8_t *p = mcache_block_get(&mc, 4096);
+
+	mcache_block_put(&mc, (void *)p, 4096);
+	p[100] = 1;
+}
+END_TEST
+#endif
+
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -707,6 +721,9 @@ static Suite *core_suite(void)
 	suite_add_tcase(s, tmf);
 	tcase_add_test(mc, test_mcache_reuse);
 	tcase_add_test(mc, test_mcache_bounds);
+#if defined(__SANITIZE_ADDRESS__)
+	tcase_add_exit_test(mc, test_mcache_asan_use_after_put, 1);
+#endif
 	suite_add_tcase(s, mc);
 	return s;
 }

@@ -40,14 +40,21 @@ static size_t mcache_class_size(unsigned cls)
 	return (size_t)1 << (cls + MCACHE_MIN_SHIFT);
 }
 
-/* Cached blocks are off limits to everyone but the cache (ASan). */
+/*
+ * Cached blocks are off limits to everyone but the cache (ASan), all but
+ * the free-list link: LeakSanitizer does not look for pointers in
+ * poisoned memory, and must see every cached block as reachable.
+ */
 static void mcache_poison(void *p, size_t len, bool on)
 {
 #ifdef MCACHE_ASAN
+	uint8_t *rest = (uint8_t *)p + sizeof(struct mcache_free);
+
 	if (on)
-		ASAN_POISON_MEMORY_REGION(p, len);
+		ASAN_POISON_MEMORY_REGION(rest, len - sizeof(struct mcache_free));
 	else
-		ASAN_UNPOISON_MEMORY_REGION(p, len);
+		ASAN_UNPOISON_MEMORY_REGION(rest,
+					    len - sizeof(struct mcache_free));
 #else
 	(void)p;
 	(void)len;
@@ -59,7 +66,8 @@ static void mcache_poison(void *p, size_t len, bool on)
 static void mcache_double_put_check(void *p)
 {
 #ifdef MCACHE_ASAN
-	if (__asan_address_is_poisoned(p)) {
+	if (__asan_address_is_poisoned((uint8_t *)p +
+				       sizeof(struct mcache_free))) {
 		fprintf(stderr, "mcache: block %p put twice\n", p);
 		abort();
 	}

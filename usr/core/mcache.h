@@ -22,9 +22,10 @@
  *    Sizes above the largest class are plain allocations, never cached.
  *  - What a cache keeps is bounded: MCACHE_BYTES_MAX bytes in all and
  *    MCACHE_CLASS_MAX blocks per class; beyond that blocks are freed.
- *  - Under AddressSanitizer, cached blocks are poisoned: a use after
- *    mcache_block_put() is reported as with free(), and putting a block
- *    twice aborts.  Blocks still in use at exit are leaks as usual.
+ *  - Under AddressSanitizer, cached blocks are poisoned (but for their
+ *    first 8 bytes, the free-list link LeakSanitizer must follow): a use
+ *    after mcache_block_put() is reported as with free(), and putting a
+ *    block twice aborts.  Blocks still in use at exit are leaks as usual.
  */
 #ifndef TGT_CORE_MCACHE_H
 #define TGT_CORE_MCACHE_H
