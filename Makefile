@@ -198,13 +198,18 @@ $(BUILD)/iscsitest/rwverify: tests/iscsi/rwverify.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ISCSITEST_CFLAGS) -o $@ $< -liscsi
 
+$(BUILD)/iscsitest/wperf: tests/iscsi/wperf.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ISCSITEST_CFLAGS) -o $@ $< -liscsi
+
 ISCSITEST_BINS := $(BUILD)/iscsitest/badpdu $(BUILD)/iscsitest/rwverify
 check-iscsi: all $(ISCSITEST_BINS)
 	@if command -v shellcheck >/dev/null; then \
 		shellcheck -x tests/iscsi/*.sh && echo "  SHCHECK tests/iscsi"; fi
 	@BUILD=$(BUILD) tests/iscsi/run.sh
 
-bench-iscsi: all
+bench-iscsi: all $(BUILD)/iscsitest/wperf
 	@BUILD=$(BUILD) tests/iscsi/bench.sh
 
 install: all
