@@ -43,7 +43,8 @@ UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELPERS := $(filter-out tests/unit/check_%.c,$(wildcard tests/unit/*.c))
 UNIT_HELPER_OBJS := $(UNIT_HELPERS:%.c=$(BUILD)/%.o)
-DEPFILES := $(LIB_OBJS:.o=.d) $(PROGS:=.d) $(UNIT_BINS:=.d) $(UNIT_HELPER_OBJS:.o=.d)
+DEPFILES := $(LIB_OBJS:.o=.d) $(BUILD)/usr/tgtd.d $(BUILD)/usr/tgtadm.d \
+	$(UNIT_SRCS:%.c=$(BUILD)/%.d) $(UNIT_HELPER_OBJS:.o=.d)
 
 .SECONDARY:
 .PHONY: all deps run test check unit func lint bench clean install kernel
@@ -70,7 +71,12 @@ $(BUILD)/tgtadm: $(BUILD)/usr/tgtadm.o $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(LIB) $(LIBS) $(CHECK_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) $(UNIT_LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(LIB) $(LIBS) $(CHECK_LIBS)
+
+# The data-path test counts every allocation the code under test makes.
+$(BUILD)/tests/check_iscsi_datapath: UNIT_LDFLAGS := -Wl,--wrap=malloc \
+	-Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=posix_memalign \
+	-Wl,--wrap=aligned_alloc
 
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
@@ -203,6 +209,11 @@ $(BUILD)/iscsitest/rwverify: tests/iscsi/rwverify.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ISCSITEST_CFLAGS) -o $@ $< -liscsi
 
+$(BUILD)/iscsitest/wperf: tests/iscsi/wperf.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ISCSITEST_CFLAGS) -o $@ $< -liscsi
+
 # With SANITIZE, against build-san's tgtd, logs in tests/out/iscsi-san/
 # (tests/iscsi/lib.sh turns its sanitizer reports into failures).
 ISCSITEST_BINS := $(BUILD)/iscsitest/badpdu $(BUILD)/iscsitest/rwverify
@@ -212,7 +223,7 @@ check-iscsi: all $(ISCSITEST_BINS)
 	@BUILD=$(BUILD) ISCSI_OUT=$${ISCSI_OUT:-$(CURDIR)/tests/out/iscsi$(if $(SANITIZE),-san)} \
 		tests/iscsi/run.sh
 
-bench-iscsi: all
+bench-iscsi: all $(BUILD)/iscsitest/wperf
 	@BUILD=$(BUILD) tests/iscsi/bench.sh
 
 # Debian's tgt, the comparison of bench-iscsi, with its service disabled

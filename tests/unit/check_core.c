@@ -3,7 +3,7 @@
  * Unit tests of the target core through the test transport: the ACL
  * matcher, nexus admission, unit-attention ordering and clearing, task
  * set ordering (SIMPLE / ORDERED / HEAD OF QUEUE), task management and
- * target/LU management errors.
+ * target/LU management errors, and the block cache (mcache).
  *
  * Ordering tests use the LU's test-only delay_ms to hold commands and
  * prove a command was still QUEUED by aborting it: a queued command ends
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "core/mcache.h"
 #include "core/target.h"
 #include "scsi/scsi.h"
 #include "util/strbuf.h"
@@ -639,6 +640,82 @@ START_TEST(test_lu_busy_delete)
 }
 END_TEST
 
+/* ---- block cache ---- */
+
+START_TEST(test_mcache_reuse)
+{
+	struct mcache mc = { 0 };
+	void *a = mcache_block_get(&mc, 100), *b, *c;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq((uintptr_t)a % 4096, 0);
+	ck_assert_uint_eq(mc.misses, 1);
+	mcache_block_put(&mc, a, 100);
+	ck_assert_uint_eq(mc.bytes, 4096);
+	/* Same class (4 KiB): the same block comes back. */
+	b = mcache_block_get(&mc, 4096);
+	ck_assert_ptr_eq(b, a);
+	ck_assert_uint_eq(mc.hits, 1);
+	ck_assert_uint_eq(mc.bytes, 0);
+	/* 4097 bytes is the 8 KiB class: a new block. */
+	c = mcache_block_get(&mc, 4097);
+	ck_assert_ptr_ne(c, b);
+	memset(c, 0xab, 8192);
+	mcache_block_put(&mc, c, 4097);
+	mcache_block_put(&mc, b, 4096);
+	ck_assert_uint_eq(mc.bytes, 4096 + 8192);
+	mcache_drain(&mc);
+	ck_assert_uint_eq(mc.bytes, 0);
+	ck_assert_ptr_null(mc.cls[0].head);
+}
+END_TEST
+
+START_TEST(test_mcache_bounds)
+{
+	struct mcache mc = { 0 };
+	void *big, *blocks[MCACHE_CLASS_MAX + 1];
+
+	/* Above the largest class: plain allocations, never kept. */
+	big = mcache_block_get(&mc, ((size_t)1 << MCACHE_MAX_SHIFT) + 1);
+	ck_assert_ptr_nonnull(big);
+	mcache_block_put(&mc, big, ((size_t)1 << MCACHE_MAX_SHIFT) + 1);
+	ck_assert_uint_eq(mc.bytes, 0);
+	/* At most MCACHE_CLASS_MAX blocks per class. */
+	for (unsigned i = 0; i <= MCACHE_CLASS_MAX; i++)
+		blocks[i] = mcache_block_get(&mc, 4096);
+	for (unsigned i = 0; i <= MCACHE_CLASS_MAX; i++)
+		mcache_block_put(&mc, blocks[i], 4096);
+	ck_assert_uint_eq(mc.cls[0].count, MCACHE_CLASS_MAX);
+	/* At most MCACHE_BYTES_MAX bytes: two 8 MiB blocks fill it. */
+	for (unsigned i = 0; i < 3; i++)
+		blocks[i] = mcache_block_get(&mc, (size_t)1 << MCACHE_MAX_SHIFT);
+	for (unsigned i = 0; i < 3; i++)
+		mcache_block_put(&mc, blocks[i],
+				 (size_t)1 << MCACHE_MAX_SHIFT);
+	ck_assert_uint_le(mc.bytes, MCACHE_BYTES_MAX);
+	ck_assert_uint_le(mc.cls[MCACHE_CLASSES - 1].count, 1);
+	mcache_drain(&mc);
+	/* No cache: plain malloc and free. */
+	big = mcache_block_get(NULL, 10);
+	ck_assert_ptr_nonnull(big);
+	mcache_block_put(NULL, big, 10);
+}
+END_TEST
+
+#if defined(__SANITIZE_ADDRESS__)
+/* A cached block is poisoned: touching it after the put is reported
+ * (ASan prints a use-after-poison report and exits 1: expected). */
+START_TEST(test_mcache_asan_use_after_put)
+{
+	struct mcache mc = { 0 };
+	volatile uint8_t *p = mcache_block_get(&mc, 4096);
+
+	mcache_block_put(&mc, (void *)p, 4096);
+	p[100] = 1;
+}
+END_TEST
+#endif
+
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -647,6 +724,7 @@ static Suite *core_suite(void)
 	TCase *ua = tcase_create("unit-attention");
 	TCase *ts = tcase_create("task-set");
 	TCase *tmf = tcase_create("tmf");
+	TCase *mc = tcase_create("mcache");
 
 	tcase_add_test(acl, test_acl_match_addr);
 	tcase_add_test(acl, test_acl_match_bad);
@@ -675,6 +753,12 @@ static Suite *core_suite(void)
 	tcase_add_test(tmf, test_aborted_held_write_not_executed);
 	tcase_add_test(tmf, test_lu_busy_delete);
 	suite_add_tcase(s, tmf);
+	tcase_add_test(mc, test_mcache_reuse);
+	tcase_add_test(mc, test_mcache_bounds);
+#if defined(__SANITIZE_ADDRESS__)
+	tcase_add_exit_test(mc, test_mcache_asan_use_after_put, 1);
+#endif
+	suite_add_tcase(s, mc);
 	return s;
 }
 

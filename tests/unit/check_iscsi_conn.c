@@ -4,7 +4,9 @@
  * socketpair with a real event loop: PDUs with padding delivered whole,
  * byte-at-a-time arrival, Rejects for bad opcodes and data digest errors,
  * header digest errors and oversized segments closing the connection,
- * replies written with digests, and portal address parsing.
+ * replies written with digests, and portal address parsing.  Data read
+ * straight into a caller's iovecs (data_dest): split over iovecs, padding
+ * kept out of them, partial reads, digest errors and bad answers.
  */
 #include <check.h>
 #include <errno.h>
@@ -30,17 +32,37 @@ struct fixture {
 	uint8_t last_data[64];
 	struct iscsi_tx reply;
 	uint8_t reply_data[64];
+	/* data_dest: 0 off; else its answer (1: dest_a then dest_b) */
+	int dest_ret;
+	uint32_t dest_split;		/* bytes into dest_a */
+	int dest_sum_delta;		/* a wrong total, for the error case */
+	atomic_int dests, rx_direct;	/* data_dest calls, pdu_rx w/o data */
+	uint8_t dest_a[64 + 8], dest_b[64 + 8];	/* + guard bytes */
 };
 
 static struct fixture fx;
 static uint32_t fx_rx_timeout_ms;	/* 0: the default */
 
 /* Echoes every NOP-Out as a NOP-In with the same data. */
+/* Data-less pdu_rx after data_dest: put the two pieces together. */
+static uint8_t *t_direct_data(uint32_t len)
+{
+	static uint8_t joined[sizeof(fx.dest_a) + sizeof(fx.dest_b)];
+	uint32_t a = MIN(len, fx.dest_split);
+
+	memcpy(joined, fx.dest_a, a);
+	memcpy(joined + a, fx.dest_b, len - a);
+	atomic_fetch_add(&fx.rx_direct, 1);
+	return joined;
+}
+
 static int t_pdu_rx(struct iscsi_conn *c, const struct iscsi_pdu_hdr *h,
 		    const uint8_t *ahs, uint8_t *data)
 {
 	struct iscsi_pdu_hdr r;
 
+	if (!data)
+		data = t_direct_data(h->data_len);
 	memcpy(fx.last_data, data, MIN(h->data_len, sizeof(fx.last_data)));
 	memcpy(fx.reply_data, data, MIN(h->data_len, sizeof(fx.reply_data)));
 	iscsi_pdu_hdr_init(&r, ISCSI_OP_NOP_IN, h->itt);
@@ -68,12 +90,32 @@ static void t_closed(struct iscsi_conn *c)
 	atomic_fetch_add(&fx.closed, 1);
 }
 
+/* Splits the data over dest_a and dest_b when fx.dest_ret is 1. */
+static int t_data_dest(struct iscsi_conn *c, const struct iscsi_pdu_hdr *h,
+		       const uint8_t *ahs, struct iovec *iov, int *iovcnt)
+{
+	uint32_t a = MIN(h->data_len, fx.dest_split);
+
+	atomic_fetch_add(&fx.dests, 1);
+	ck_assert_int_eq(*iovcnt, ISCSI_RX_IOV_MAX);
+	if (fx.dest_ret != 1)
+		return fx.dest_ret;
+	ck_assert_uint_le(h->data_len - a, 64);
+	iov[0] = (struct iovec){ fx.dest_a, a };
+	iov[1] = (struct iovec){ fx.dest_b,
+				 h->data_len - a + fx.dest_sum_delta };
+	*iovcnt = 2;
+	return 1;
+}
+
 static const struct iscsi_conn_ops t_ops = {
+	.data_dest = t_data_dest,
 	.pdu_rx = t_pdu_rx,
 	.pdu_reject = t_pdu_reject,
 	.closed = t_closed,
 };
 
+/* data_dest answers 0 (connection buffer) unless a test says. */
 static void fx_start(bool hd, bool dd)
 {
 	struct iscsi_conn_cfg cfg = { .rx_buf_len = 65536,
@@ -294,6 +336,138 @@ START_TEST(test_rx_stall_timeout)
 }
 END_TEST
 
+/* Guard bytes after the data in dest_a/dest_b: padding must not land. */
+static void dest_arm(int ret, uint32_t split)
+{
+	fx.dest_ret = ret;
+	fx.dest_split = split;
+	memset(fx.dest_a, 0xee, sizeof(fx.dest_a));
+	memset(fx.dest_b, 0xee, sizeof(fx.dest_b));
+}
+
+START_TEST(test_direct_split_pad)
+{
+	uint8_t buf[256], data[256];
+	struct iscsi_conn_stats st;
+	struct iscsi_pdu_hdr h;
+	size_t n;
+
+	fx_start(false, false);
+	dest_arm(1, 3);
+	/* 9 bytes: 3 in dest_a, 6 in dest_b, 3 of padding to a scratch. */
+	n = nop_out(buf, 1, 9, false, false);
+	peer_write(buf, n);
+	read_pdu(&h, data, sizeof(data));
+	ck_assert_uint_eq(h.itt, 1);
+	ck_assert_uint_eq(h.data_len, 9);
+	ck_assert_mem_eq(data, "abcdefghi", 9);
+	ck_assert_mem_eq(fx.dest_a, "abc\xee", 4);
+	ck_assert_mem_eq(fx.dest_b, "defghi\xee\xee\xee", 9);
+	/* Byte at a time: the readv resumes inside either iovec. */
+	dest_arm(1, 5);
+	n = nop_out(buf, 2, 13, false, false);
+	for (size_t i = 0; i < n; i++)
+		peer_write(buf + i, 1);
+	read_pdu(&h, data, sizeof(data));
+	ck_assert_uint_eq(h.itt, 2);
+	ck_assert_mem_eq(data, "abcdefghijklm", 13);
+	ck_assert_mem_eq(fx.dest_b, "fghijklm\xee", 9);
+	/* Answer 0: the connection's buffer, pdu_rx gets it. */
+	dest_arm(0, 0);
+	n = nop_out(buf, 3, 4, false, false);
+	peer_write(buf, n);
+	read_pdu(&h, data, sizeof(data));
+	ck_assert_uint_eq(h.itt, 3);
+	ck_assert_mem_eq(data, "abcd", 4);
+	/* No data: data_dest is not asked. */
+	n = nop_out(buf, 4, 0, false, false);
+	peer_write(buf, n);
+	read_pdu(&h, data, sizeof(data));
+	ck_assert_uint_eq(h.itt, 4);
+	ck_assert_int_eq(atomic_load(&fx.dests), 3);
+	ck_assert_int_eq(atomic_load(&fx.rx_direct), 2);
+	ck_assert_int_eq(atomic_load(&fx.rx), 4);
+	iscsi_conn_stats(fx.conn, &st);
+	ck_assert_uint_eq(st.rx_direct, 2);
+	fx_stop();
+}
+END_TEST
+
+START_TEST(test_direct_digests)
+{
+	uint8_t buf[256], in[256];
+	struct iscsi_pdu_hdr h;
+	size_t n;
+
+	fx_start(true, true);
+	dest_arm(1, 2);
+	/* Digest over the data in two iovecs and the padding. */
+	n = nop_out(buf, 1, 7, true, true);
+	for (size_t i = 0; i < n; i++)
+		peer_write(buf + i, 1);
+	ck_assert_int_eq(peer_read(in, ISCSI_BHS_LEN + 4 + 8 + 4), 0);
+	ck_assert_int_eq(iscsi_bhs_decode(in, &h), 0);
+	ck_assert_uint_eq(h.itt, 1);
+	ck_assert_mem_eq(in + 52, "abcdefg\0", 8);
+	/* Bad data digest: the bytes landed, yet the PDU is rejected and
+	 * never delivered; the stream stays in sync. */
+	dest_arm(1, 2);
+	n = nop_out(buf, 2, 6, true, true);
+	buf[n - 2] ^= 0x10;
+	peer_write(buf, n);
+	ck_assert_int_eq(peer_read(in, ISCSI_BHS_LEN + 4), 0);
+	ck_assert_int_eq(iscsi_bhs_decode(in, &h), 0);
+	ck_assert_uint_eq(h.opcode, ISCSI_OP_REJECT);
+	ck_assert_uint_eq(h.reject.reason, ISCSI_REJECT_DATA_DIGEST);
+	ck_assert_int_eq(peer_read(in, ISCSI_BHS_LEN + 4), 0);
+	ck_assert_mem_eq(fx.dest_b, "cdef\xee", 5);
+	/* A corrupted pad byte is covered by the digest too. */
+	n = nop_out(buf, 3, 6, true, true);
+	buf[n - 5] = 0x55;
+	peer_write(buf, n);
+	ck_assert_int_eq(peer_read(in, ISCSI_BHS_LEN + 4), 0);
+	ck_assert_int_eq(iscsi_bhs_decode(in, &h), 0);
+	ck_assert_uint_eq(h.reject.reason, ISCSI_REJECT_DATA_DIGEST);
+	ck_assert_int_eq(peer_read(in, ISCSI_BHS_LEN + 4), 0);
+	n = nop_out(buf, 4, 1, true, true);
+	peer_write(buf, n);
+	ck_assert_int_eq(peer_read(in, ISCSI_BHS_LEN + 4 + 4 + 4), 0);
+	ck_assert_int_eq(iscsi_bhs_decode(in, &h), 0);
+	ck_assert_uint_eq(h.itt, 4);
+	ck_assert_int_eq(atomic_load(&fx.rx), 2);
+	ck_assert_int_eq(atomic_load(&fx.rx_direct), 2);
+	ck_assert_int_eq(atomic_load(&fx.rejects), 2);
+	fx_stop();
+}
+END_TEST
+
+/* data_dest failing, or iovecs that do not add up: the connection goes. */
+START_TEST(test_direct_errors)
+{
+	uint8_t buf[256], in[4];
+
+	fx_start(false, false);
+	dest_arm(-EIO, 0);
+	/* Closed before a data byte is read: send the header only (unread
+	 * bytes would turn the peer's EOF into a reset). */
+	nop_out(buf, 1, 8, false, false);
+	peer_write(buf, ISCSI_BHS_LEN);
+	ck_assert_int_eq(peer_read(in, 1), -1);
+	ck_assert_int_eq(atomic_load(&fx.rx), 0);
+	fx_stop();
+	fx_start(false, false);
+	dest_arm(1, 4);
+	fx.dest_sum_delta = 1;
+	/* Closed before a data byte is read: send the header only (unread
+	 * bytes would turn the peer's EOF into a reset). */
+	nop_out(buf, 1, 8, false, false);
+	peer_write(buf, ISCSI_BHS_LEN);
+	ck_assert_int_eq(peer_read(in, 1), -1);
+	ck_assert_int_eq(atomic_load(&fx.rx), 0);
+	fx_stop();
+}
+END_TEST
+
 START_TEST(test_create_bad_cfg)
 {
 	struct iscsi_conn_cfg cfg = { .rx_buf_len = 0, .max_recv_dsl = 8192 };
@@ -353,6 +527,9 @@ static Suite *iscsi_conn_suite(void)
 	tcase_add_test(tc, test_digests);
 	tcase_add_test(tc, test_oversized_closes);
 	tcase_add_test(tc, test_rx_stall_timeout);
+	tcase_add_test(tc, test_direct_split_pad);
+	tcase_add_test(tc, test_direct_digests);
+	tcase_add_test(tc, test_direct_errors);
 	tcase_add_test(tc, test_create_bad_cfg);
 	tcase_add_test(tc, test_portal_parse);
 	suite_add_tcase(s, tc);

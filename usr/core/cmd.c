@@ -15,17 +15,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcache.h"
 #include "../scsi/scsi.h"
 #include "../util/log.h"
 #include "../util/util.h"
 
+/* The cache of the loop we run on: commands are loop-local objects. */
+static struct mcache *cmd_mcache(void)
+{
+	return evloop_mcache(evloop_current());
+}
+
+void *tgt_buf_get(uint32_t len)
+{
+	return mcache_block_get(cmd_mcache(), len);
+}
+
+void tgt_buf_put(void *buf, uint32_t len)
+{
+	mcache_block_put(cmd_mcache(), buf, len);
+}
+
 struct tgt_cmd *tgt_cmd_alloc(struct tgt_nexus *n, size_t lld_priv_size)
 {
 	size_t base = ROUND_UP(sizeof(struct tgt_cmd), 16);
-	struct tgt_cmd *cmd = calloc(1, base + lld_priv_size);
+	size_t size = base + lld_priv_size;
+	struct tgt_cmd *cmd;
 
+	if (size > UINT32_MAX)
+		return NULL;
+	cmd = mcache_block_get(cmd_mcache(), size);
 	if (!cmd)
 		return NULL;
+	memset(cmd, 0, size);
+	cmd->alloc_size = (uint32_t)size;
 	if (lld_priv_size)
 		cmd->lld_priv = (char *)cmd + base;
 	cmd->nexus = n;
@@ -39,12 +62,11 @@ struct tgt_cmd *tgt_cmd_alloc(struct tgt_nexus *n, size_t lld_priv_size)
 
 int tgt_cmd_buf_alloc(struct tgt_cmd *cmd, uint32_t len)
 {
-	void *p;
-	int ret = posix_memalign(&p, 4096, len ? len : 1);
+	void *p = tgt_buf_get(len);
 
-	if (ret)
-		return -ret;
-	free(cmd->buf);
+	if (!p)
+		return -ENOMEM;
+	tgt_buf_put(cmd->buf, (uint32_t)cmd->buf_iov.iov_len);
 	cmd->buf = p;
 	cmd->buf_iov.iov_base = p;
 	cmd->buf_iov.iov_len = len;
@@ -57,9 +79,9 @@ void tgt_cmd_free(struct tgt_cmd *cmd)
 {
 	if (!cmd)
 		return;
-	free(cmd->buf);
+	tgt_buf_put(cmd->buf, (uint32_t)cmd->buf_iov.iov_len);
 	nexus_put(cmd->nexus);
-	free(cmd);
+	mcache_block_put(cmd_mcache(), cmd, cmd->alloc_size);
 	atomic_fetch_sub(&core_live_objs, 1);
 }
 

@@ -15,6 +15,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "mcache.h"
 #include "../util/log.h"
 #include "../util/util.h"
 
@@ -44,6 +45,7 @@ struct evloop {
 	struct list_head timers;	/* sorted by deadline */
 	struct evloop_fd *fds[EVLOOP_FD_BUCKETS];
 	struct evloop_fd *graveyard;	/* freed after the dispatch round */
+	struct mcache mcache;		/* loop-thread only */
 };
 
 static __thread struct evloop *evloop_tls;
@@ -51,6 +53,11 @@ static __thread struct evloop *evloop_tls;
 struct evloop *evloop_current(void)
 {
 	return evloop_tls;
+}
+
+struct mcache *evloop_mcache(struct evloop *loop)
+{
+	return loop ? &loop->mcache : NULL;
 }
 
 const char *evloop_name(const struct evloop *loop)
@@ -119,6 +126,7 @@ void evloop_destroy(struct evloop *loop)
 		}
 	}
 	evloop_graveyard_empty(loop);
+	mcache_drain(&loop->mcache);
 	close(loop->wakefd);
 	close(loop->epfd);
 	pthread_mutex_destroy(&loop->post_lock);

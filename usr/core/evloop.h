@@ -57,6 +57,14 @@ void evloop_thread_join(struct evloop *loop);
 /* The loop running on this thread, or NULL. */
 struct evloop *evloop_current(void);
 
+struct mcache;
+/*
+ * The loop's block cache (mcache.h); NULL for a NULL loop.  Only the
+ * loop's thread may use it: evloop_mcache(evloop_current()) is the one a
+ * callback uses.  Drained by evloop_destroy().
+ */
+struct mcache *evloop_mcache(struct evloop *loop);
+
 /* @events are EPOLLIN/EPOLLOUT...; the callback gets the ready events. */
 int evloop_fd_add(struct evloop *loop, int fd, uint32_t events,
 		  evloop_fd_cb cb, void *arg);

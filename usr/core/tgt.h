@@ -102,6 +102,7 @@ struct tgt_cmd {
 	void *tmf_wait;			/* TMF waiting for this command */
 	void *buf;			/* tgt_cmd_buf_alloc()'s buffer */
 	struct iovec buf_iov;
+	uint32_t alloc_size;		/* of this object (mcache class) */
 
 	/* --- SCSI emulation / backing store scratch --- */
 	_Alignas(16) uint8_t scsi_ctx[384];
@@ -221,12 +222,29 @@ int tgt_nexus_tid(const struct tgt_nexus *n);
 
 /* --- commands --- */
 
+/*
+ * Commands and their buffers come from the calling loop's block cache
+ * (usr/core/mcache.h): in steady state a command costs no malloc.  Called
+ * off a loop (tests), they fall back to malloc/free.  Either call may be
+ * made on any thread; the cache used is the caller's loop's.
+ */
+
 /* Zeroed command with @lld_priv_size bytes for cmd->lld_priv. */
 struct tgt_cmd *tgt_cmd_alloc(struct tgt_nexus *n, size_t lld_priv_size);
-/* One 4 KiB-aligned buffer of @len bytes, set as cmd->iov. */
+/* One 4 KiB-aligned buffer of @len bytes, set as cmd->iov (contents
+ * undefined); replaces an earlier one.  0 or -ENOMEM. */
 int tgt_cmd_buf_alloc(struct tgt_cmd *cmd, uint32_t len);
 void tgt_cmd_submit(struct tgt_cmd *cmd);
+/* Frees the command and its tgt_cmd_buf_alloc() buffer. */
 void tgt_cmd_free(struct tgt_cmd *cmd);
+
+/*
+ * A transport's own data buffer (4 KiB-aligned, @len bytes, contents
+ * undefined) from the calling loop's cache; NULL when out of memory.
+ * Give it back with tgt_buf_put() and the same @len (NULL: nothing).
+ */
+void *tgt_buf_get(uint32_t len);
+void tgt_buf_put(void *buf, uint32_t len);
 
 /* --- task management --- */
 

@@ -24,9 +24,11 @@ enum iscsi_rx_state {
 	ISCSI_RX_BHS = 0,
 	ISCSI_RX_AHS,
 	ISCSI_RX_HDIGEST,
-	ISCSI_RX_DATA,		/* data segment and its padding */
-	ISCSI_RX_DDIGEST,
+	ISCSI_RX_DATA,		/* data segment, padding, data digest */
 };
+
+/* A part is read with one readv: data iovecs, padding, data digest. */
+#define ISCSI_RX_PART_IOV	(ISCSI_RX_IOV_MAX + 2)
 
 struct iscsi_conn {
 	int fd;
@@ -34,6 +36,7 @@ struct iscsi_conn {
 	const struct iscsi_conn_ops *ops;
 	void *priv;
 	bool closing;
+	bool flushing;			/* in iscsi_conn_flush's loop */
 	bool want_out;			/* EPOLLOUT armed */
 	bool hdigest, ddigest;
 	char peer[TGT_ADDR_MAX];
@@ -44,16 +47,23 @@ struct iscsi_conn {
 	struct iscsi_pdu_limits lim;
 	struct iscsi_conn_stats stats;
 
-	/* receive: one PDU at a time into these buffers */
+	/* receive: one PDU at a time, each part into rx_iov */
 	enum iscsi_rx_state rx_state;
-	size_t rx_off;			/* bytes of the current part read */
+	struct iovec rx_iov[ISCSI_RX_PART_IOV];	/* the current part */
+	int rx_iovcnt;
+	size_t rx_need;			/* bytes of the current part */
+	size_t rx_off;			/* bytes of it read */
 	bool rx_progress;		/* bytes read by this iscsi_conn_rx */
+	bool rx_direct;			/* data into data_dest()'s iovecs */
+	bool rx_dd;			/* this PDU has a data digest */
 	int rx_verdict;			/* iscsi_bhs_parse() of this PDU */
 	struct iscsi_pdu_hdr rx_hdr;
 	uint8_t rx_bhs[ISCSI_BHS_LEN];
 	uint8_t rx_ahs[ISCSI_AHS_MAX];
-	uint8_t rx_digest[ISCSI_DIGEST_LEN];
-	uint8_t *rx_data;		/* cfg.rx_buf_len + padding */
+	uint8_t rx_hdigest[ISCSI_DIGEST_LEN];
+	uint8_t rx_ddigest[ISCSI_DIGEST_LEN];
+	uint8_t rx_pad[ISCSI_PAD];
+	uint8_t *rx_data;		/* cfg.rx_buf_len bytes */
 
 	struct list_head tx_queue;	/* struct iscsi_tx, FIFO */
 };
@@ -126,25 +136,34 @@ static int iscsi_tx_write(struct iscsi_conn *c, struct iscsi_tx *tx)
 	return tx->off == tx->total;
 }
 
+/*
+ * Writes queued PDUs until the queue is empty or the socket full.  A
+ * done() callback may queue more (a window of Data-In refilled): they
+ * are appended and written by this same loop, never by a nested flush,
+ * so the stack stays flat however many PDUs a task sends.
+ */
 static int iscsi_conn_flush(struct iscsi_conn *c)
 {
-	while (!list_empty(&c->tx_queue)) {
+	int ret = 0;
+
+	c->flushing = true;
+	while (!list_empty(&c->tx_queue) && !c->closing) {
 		struct iscsi_tx *tx = container_of(c->tx_queue.next,
 						   struct iscsi_tx, node);
-		int ret = iscsi_tx_write(c, tx);
 
-		if (ret < 0)
-			return ret;
-		if (ret == 0) {
-			iscsi_conn_want_out(c, true);
-			return 0;
-		}
+		ret = iscsi_tx_write(c, tx);
+		if (ret <= 0)
+			break;
+		ret = 0;
 		list_del(&tx->node);
 		c->stats.tx_pdus++;
 		if (tx->done)
 			tx->done(tx, true);
 	}
-	iscsi_conn_want_out(c, false);
+	c->flushing = false;
+	if (ret < 0 || c->closing)
+		return ret;
+	iscsi_conn_want_out(c, !list_empty(&c->tx_queue));
 	return 0;
 }
 
@@ -172,8 +191,10 @@ int iscsi_conn_send(struct iscsi_conn *c, struct iscsi_tx *tx)
 						    tx->data_iovcnt,
 						    tx->data_len));
 	list_add_tail(&tx->node, &c->tx_queue);
-	if (!idle)
-		return 0;	/* EPOLLOUT is armed: keep the order */
+	/* Behind others, EPOLLOUT is armed (keep the order); inside the
+	 * send loop, it writes this one too. */
+	if (!idle || c->flushing)
+		return 0;
 	ret = iscsi_conn_flush(c);
 	if (ret < 0)
 		iscsi_conn_close(c);
@@ -220,13 +241,18 @@ int iscsi_conn_send_reject(struct iscsi_conn *c, uint8_t reason,
 
 /* ---- receive ---- */
 
-/* Reads into @buf until @need bytes of it are there: 1 complete, 0 would
+/* Reads into rx_iov until rx_need bytes are there: 1 complete, 0 would
  * block, -errno (-ECONNRESET at end of stream). */
-static int iscsi_rx_fill(struct iscsi_conn *c, uint8_t *buf, size_t need)
+static int iscsi_rx_fill(struct iscsi_conn *c)
 {
-	while (c->rx_off < need) {
-		ssize_t r = read(c->fd, buf + c->rx_off, need - c->rx_off);
+	while (c->rx_off < c->rx_need) {
+		struct iovec v[ISCSI_RX_PART_IOV], *iov;
+		int n = c->rx_iovcnt;
+		ssize_t r;
 
+		memcpy(v, c->rx_iov, sizeof(v[0]) * (size_t)n);
+		iov = iscsi_iov_skip(v, &n, c->rx_off);
+		r = readv(c->fd, iov, n);
 		if (r == 0)
 			return -ECONNRESET;
 		if (r < 0)
@@ -234,7 +260,6 @@ static int iscsi_rx_fill(struct iscsi_conn *c, uint8_t *buf, size_t need)
 		c->rx_off += (size_t)r;
 		c->rx_progress = true;
 	}
-	c->rx_off = 0;
 	return 1;
 }
 
@@ -257,10 +282,6 @@ static enum iscsi_rx_state iscsi_rx_next(const struct iscsi_conn *c,
 		if (h->data_len)
 			return ISCSI_RX_DATA;
 		return ISCSI_RX_BHS;
-	case ISCSI_RX_DATA:
-		if (c->ddigest)
-			return ISCSI_RX_DDIGEST;
-		return ISCSI_RX_BHS;
 	default:
 		return ISCSI_RX_BHS;
 	}
@@ -274,7 +295,20 @@ static int iscsi_rx_deliver(struct iscsi_conn *c)
 		return c->ops->pdu_reject(c, (uint8_t)c->rx_verdict, c->rx_bhs);
 	}
 	c->stats.rx_pdus++;
-	return c->ops->pdu_rx(c, &c->rx_hdr, c->rx_ahs, c->rx_data);
+	return c->ops->pdu_rx(c, &c->rx_hdr, c->rx_ahs,
+			      c->rx_direct ? NULL : c->rx_data);
+}
+
+/* CRC32C over the data wherever it landed and the padding as received
+ * (11.1): every iovec of the part but the digest itself. */
+static bool iscsi_rx_ddigest_ok(const struct iscsi_conn *c)
+{
+	uint32_t s = crc32c_init();
+
+	for (int i = 0; i < c->rx_iovcnt - 1; i++)
+		s = crc32c_update(s, c->rx_iov[i].iov_base,
+				  c->rx_iov[i].iov_len);
+	return iscsi_digest_ok(crc32c_final(s), c->rx_ddigest);
 }
 
 /* Checks the part just read; 0 to go on, -errno to close. */
@@ -292,12 +326,10 @@ static int iscsi_rx_part_done(struct iscsi_conn *c)
 		crc = iscsi_hdr_digest(c->rx_bhs, c->rx_ahs, c->rx_hdr.ahs_len);
 		/* A bad header digest makes every length suspect: at ERL 0
 		 * the connection is dropped (7.8). */
-		return iscsi_digest_ok(crc, c->rx_digest) ? 0 : -EBADMSG;
-	case ISCSI_RX_DDIGEST:
-		/* Over the padding as received (11.1). */
-		crc = crc32c(c->rx_data, iscsi_padded_len(c->rx_hdr.data_len));
+		return iscsi_digest_ok(crc, c->rx_hdigest) ? 0 : -EBADMSG;
+	case ISCSI_RX_DATA:
 		/* Data digest errors are answered with a Reject (7.8). */
-		if (!iscsi_digest_ok(crc, c->rx_digest) && !c->rx_verdict)
+		if (c->rx_dd && !iscsi_rx_ddigest_ok(c) && !c->rx_verdict)
 			c->rx_verdict = ISCSI_REJECT_DATA_DIGEST;
 		return 0;
 	default:
@@ -305,43 +337,103 @@ static int iscsi_rx_part_done(struct iscsi_conn *c)
 	}
 }
 
-/* Where the current part goes and how long it is. */
-static uint8_t *iscsi_rx_part(struct iscsi_conn *c, size_t *need)
+/* data_dest()'s answer must cover the data segment exactly. */
+static bool iscsi_rx_iov_ok(const struct iovec *iov, int n, uint32_t len)
 {
-	switch (c->rx_state) {
+	uint64_t sum = 0;
+
+	if (n < 1 || n > ISCSI_RX_IOV_MAX)
+		return false;
+	for (int i = 0; i < n; i++) {
+		if (!iov[i].iov_base && iov[i].iov_len)
+			return false;
+		sum += iov[i].iov_len;
+	}
+	return sum == len;
+}
+
+/*
+ * Where the data segment goes (data_dest's iovecs or the connection's
+ * buffer), then the padding into a scratch and the data digest: one
+ * part, so a PDU's data costs one readv when the socket holds it all.
+ */
+static int iscsi_rx_data_setup(struct iscsi_conn *c)
+{
+	const struct iscsi_pdu_hdr *h = &c->rx_hdr;
+	uint32_t pad = iscsi_pad_len(h->data_len);
+	int n = ISCSI_RX_IOV_MAX, ret = 0;
+
+	if (!c->rx_verdict && c->ops->data_dest)
+		ret = c->ops->data_dest(c, h, c->rx_ahs, c->rx_iov, &n);
+	if (ret < 0)
+		return ret;
+	if (ret > 0) {
+		if (!iscsi_rx_iov_ok(c->rx_iov, n, h->data_len))
+			return -EINVAL;
+		c->rx_direct = true;
+		c->stats.rx_direct++;
+	} else {
+		c->rx_iov[0] = (struct iovec){ c->rx_data, h->data_len };
+		n = 1;
+	}
+	if (pad)
+		c->rx_iov[n++] = (struct iovec){ c->rx_pad, pad };
+	c->rx_dd = c->ddigest;
+	if (c->rx_dd)
+		c->rx_iov[n++] = (struct iovec){ c->rx_ddigest,
+						 ISCSI_DIGEST_LEN };
+	c->rx_iovcnt = n;
+	c->rx_need = h->data_len + pad + (c->rx_dd ? ISCSI_DIGEST_LEN : 0);
+	return 0;
+}
+
+/* One buffer for the part. */
+static void iscsi_rx_one(struct iscsi_conn *c, void *buf, size_t len)
+{
+	c->rx_iov[0] = (struct iovec){ buf, len };
+	c->rx_iovcnt = 1;
+	c->rx_need = len;
+}
+
+/* Moves to state @s: where its bytes go.  0, or -errno to close. */
+static int iscsi_rx_enter(struct iscsi_conn *c, enum iscsi_rx_state s)
+{
+	c->rx_state = s;
+	c->rx_off = 0;
+	switch (s) {
 	case ISCSI_RX_BHS:
-		*need = ISCSI_BHS_LEN;
-		return c->rx_bhs;
+		c->rx_direct = false;
+		iscsi_rx_one(c, c->rx_bhs, ISCSI_BHS_LEN);
+		return 0;
 	case ISCSI_RX_AHS:
-		*need = c->rx_hdr.ahs_len;
-		return c->rx_ahs;
-	case ISCSI_RX_DATA:
-		*need = iscsi_padded_len(c->rx_hdr.data_len);
-		return c->rx_data;
+		iscsi_rx_one(c, c->rx_ahs, c->rx_hdr.ahs_len);
+		return 0;
+	case ISCSI_RX_HDIGEST:
+		iscsi_rx_one(c, c->rx_hdigest, ISCSI_DIGEST_LEN);
+		return 0;
 	default:
-		*need = ISCSI_DIGEST_LEN;
-		return c->rx_digest;
+		return iscsi_rx_data_setup(c);
 	}
 }
 
 static int iscsi_rx_step(struct iscsi_conn *c)
 {
-	size_t need;
-	uint8_t *buf = iscsi_rx_part(c, &need);
-	int ret = iscsi_rx_fill(c, buf, need);
+	enum iscsi_rx_state next;
+	int ret = iscsi_rx_fill(c);
 
 	if (ret <= 0)
 		return ret;
 	ret = iscsi_rx_part_done(c);
 	if (ret)
 		return ret;
-	c->rx_state = iscsi_rx_next(c, c->rx_state);
-	if (c->rx_state == ISCSI_RX_BHS) {
+	next = iscsi_rx_next(c, c->rx_state);
+	if (next == ISCSI_RX_BHS) {
 		ret = iscsi_rx_deliver(c);
 		if (ret)
 			return ret;
 	}
-	return 1;
+	ret = iscsi_rx_enter(c, next);
+	return ret ? ret : 1;
 }
 
 /* Between two PDUs: nothing of the next one read yet. */
@@ -468,7 +560,7 @@ int iscsi_conn_create(int fd, struct evloop *loop,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		goto close_fd;
-	c->rx_data = malloc(iscsi_padded_len(cfg->rx_buf_len));
+	c->rx_data = malloc(cfg->rx_buf_len);
 	if (!c->rx_data)
 		goto free_conn;
 	c->fd = fd;
@@ -479,6 +571,7 @@ int iscsi_conn_create(int fd, struct evloop *loop,
 	if (!c->cfg.rx_timeout_ms)
 		c->cfg.rx_timeout_ms = ISCSI_RX_TIMEOUT_MS;
 	evloop_timer_init(&c->rx_timer, iscsi_conn_rx_timeout, c);
+	iscsi_rx_enter(c, ISCSI_RX_BHS);
 	c->lim.max_data_len = MIN(cfg->max_recv_dsl, cfg->rx_buf_len);
 	list_init(&c->tx_queue);
 	iscsi_conn_peer_fill(c);

@@ -15,8 +15,11 @@
  *
  * Memory: the receive buffers (BHS, AHS, a data buffer of the largest
  * MaxRecvDataSegmentLength we declare) are allocated once per connection;
- * a PDU in steady state costs no allocation or copy on receive.  Send
- * PDUs (struct iscsi_tx) are embedded by the caller in its own objects.
+ * a PDU in steady state costs no allocation on receive.  The session
+ * layer may have a PDU's data segment read straight into its own memory
+ * (ops->data_dest: a command's buffer), so write data is never copied.
+ * Send PDUs (struct iscsi_tx) are embedded by the caller in its own
+ * objects and written with their data iovecs as given (no copy either).
  */
 #ifndef TGT_ISCSI_CONN_H
 #define TGT_ISCSI_CONN_H
@@ -33,6 +36,7 @@
 struct iscsi_conn;
 
 #define ISCSI_TX_IOV_MAX	8	/* data iovecs of one send PDU */
+#define ISCSI_RX_IOV_MAX	8	/* data_dest() iovecs of one PDU */
 #define ISCSI_PORT_DEFAULT	3260	/* IANA iscsi-target port */
 
 /*
@@ -58,18 +62,42 @@ struct iscsi_tx {
 
 struct iscsi_conn_ops {
 	/*
+	 * Optional.  Where the data segment of the PDU being received goes.
+	 * Called once its BHS was parsed without a Reject reason, its AHS
+	 * read and its header digest (if any) checked, before any data byte
+	 * is read, for PDUs with h->data_len > 0 only.  Return:
+	 *   1  read the data into @iov[0 .. *iovcnt) (*iovcnt comes in as
+	 *      ISCSI_RX_IOV_MAX; set it to 1..ISCSI_RX_IOV_MAX): exactly
+	 *      h->data_len bytes in all, else the connection is closed.  The
+	 *      memory must stay valid until one of pdu_rx (then with @data
+	 *      NULL), pdu_reject (a data digest error: the bytes landed but
+	 *      the PDU is discarded) or closed (the PDU never finished) runs
+	 *      for this PDU; exactly one does.
+	 *   0  use the connection's buffer, as without this op;
+	 *   -errno  close the connection.
+	 * Padding and the data digest never go to @iov: the digest is
+	 * checked over the data wherever it landed (and the padding as
+	 * received).  Reads stay non-blocking: the data may arrive over many
+	 * EPOLLIN events, and nothing else of this connection runs between
+	 * data_dest and the PDU's outcome.
+	 */
+	int (*data_dest)(struct iscsi_conn *c, const struct iscsi_pdu_hdr *h,
+			 const uint8_t *ahs, struct iovec *iov, int *iovcnt);
+	/*
 	 * A complete, checked PDU (iscsi_bhs_parse() returned 0, digests
 	 * matched): @ahs holds h->ahs_len bytes, @data h->data_len bytes (the
-	 * connection's buffer: valid until this returns).  Return 0, or
-	 * -errno to close the connection.
+	 * connection's buffer: valid until this returns), or NULL when
+	 * data_dest placed them.  Return 0, or -errno to close the
+	 * connection.
 	 */
 	int (*pdu_rx)(struct iscsi_conn *c, const struct iscsi_pdu_hdr *h,
 		      const uint8_t *ahs, uint8_t *data);
 	/*
 	 * A well-framed PDU to answer with a Reject (RFC 7143 11.17):
 	 * @reason from iscsi_bhs_parse(), or ISCSI_REJECT_DATA_DIGEST (7.8).
-	 * Its data was discarded.  The session layer owns StatSN, so it
-	 * sends the Reject (iscsi_conn_send_reject).  Return as pdu_rx.
+	 * Its data was discarded (or, after data_dest, landed and must be
+	 * ignored).  The session layer owns StatSN, so it sends the Reject
+	 * (iscsi_conn_send_reject).  Return as pdu_rx.
 	 */
 	int (*pdu_reject)(struct iscsi_conn *c, uint8_t reason,
 			  const uint8_t bhs[ISCSI_BHS_LEN]);
@@ -126,7 +154,12 @@ void iscsi_conn_set_digests(struct iscsi_conn *c, bool header, bool data);
 /* MaxRecvDataSegmentLength we declared; -EINVAL above rx_buf_len. */
 int iscsi_conn_set_max_recv(struct iscsi_conn *c, uint32_t len);
 
-/* Queues @tx; sends what the socket takes now.  -ENOTCONN if closing. */
+/*
+ * Queues @tx; sends what the socket takes now.  -ENOTCONN if closing.
+ * May run done() callbacks of earlier PDUs before it returns.  Called
+ * from a done() callback it only queues (the running send loop writes
+ * it), so refilling a window of PDUs from done() does not recurse.
+ */
 int iscsi_conn_send(struct iscsi_conn *c, struct iscsi_tx *tx);
 
 /*
@@ -139,11 +172,11 @@ int iscsi_conn_send_reject(struct iscsi_conn *c, uint8_t reason,
 
 /*
  * Counters, for show and tests: PDUs delivered, PDUs rejected (framing
- * fine, iscsi_bhs_parse gave a Reject reason, or a data digest error) and
- * sent.
+ * fine, iscsi_bhs_parse gave a Reject reason, or a data digest error),
+ * PDUs whose data went to data_dest()'s iovecs, and PDUs sent.
  */
 struct iscsi_conn_stats {
-	uint64_t rx_pdus, rx_rejects, tx_pdus;
+	uint64_t rx_pdus, rx_rejects, rx_direct, tx_pdus;
 };
 void iscsi_conn_stats(const struct iscsi_conn *c, struct iscsi_conn_stats *s);
 

@@ -121,6 +121,10 @@ struct iscsi_session {
 	/* commands and TMFs not yet freed */
 	unsigned tasks;
 	struct list_head wait_data;	/* struct iscsi_task awaiting Data-Out */
+	/* The PDU whose data data_dest() put in a command's buffer, until
+	 * its pdu_rx, pdu_reject or closed (conn.h). */
+	struct iscsi_task *rx_task;	/* Data-Out: the task it feeds */
+	struct tgt_cmd *rx_cmd;		/* SCSI Command: made at data_dest */
 	/* a Text response in pieces (C bit, 11.11.2) */
 	struct strbuf text_rsp;
 	size_t text_off;
@@ -159,6 +163,13 @@ struct iscsi_task_tx {
 	struct iscsi_task *task;
 };
 
+/*
+ * Data-In PDUs queued at once per task: a window refilled from each
+ * one's done(), so a read of any size costs no allocation and two or
+ * more PDUs are always queued behind the one being written.
+ */
+#define ISCSI_DIN_WINDOW	4
+
 /* cmd->lld_priv: a SCSI command in flight. */
 struct iscsi_task {
 	struct list_head node;		/* wait_data while receiving */
@@ -178,7 +189,12 @@ struct iscsi_task {
 	bool data_err;			/* a Data-Out DataSN was wrong */
 	int tx_pending;			/* PDUs queued and not yet done */
 	struct iscsi_task_tx r2t;
-	struct iscsi_task_tx *din;	/* Data-In PDUs (cmd_done) */
+	/* read data out (cmd_done): din_len bytes, din_off queued so far */
+	uint32_t din_off, din_len;
+	bool din_status;		/* the status rides on the last one */
+	bool din_rsp;			/* a SCSI Response follows the last */
+	uint8_t din_busy;		/* bit i: din[i] queued */
+	struct iscsi_task_tx din[ISCSI_DIN_WINDOW];
 	struct iscsi_task_tx rsp;	/* SCSI Response */
 	uint8_t sense[2 + TGT_SENSE_MAX];
 };
@@ -193,6 +209,9 @@ uint32_t iscsi_session_max_cmdsn(struct iscsi_session *s);
  */
 bool iscsi_session_cmdsn_take(struct iscsi_session *s, bool immediate,
 			      uint32_t cmdsn);
+/* Whether iscsi_session_cmdsn_take() would accept, without taking. */
+bool iscsi_session_cmdsn_ok(const struct iscsi_session *s, bool immediate,
+			    uint32_t cmdsn);
 /* Queues @tx; on failure runs its done(tx, false) so owners see one
  * outcome.  0 or -ENOTCONN. */
 int iscsi_session_send(struct iscsi_session *s, struct iscsi_tx *tx);
@@ -318,6 +337,22 @@ const char *iscsi_text_find(const char *data, size_t len, const char *key,
 
 /* --- scsi_cmd.c --- */
 
+/*
+ * Write data straight into command buffers (conn.h data_dest): for a
+ * SCSI Command with immediate data the command and its buffer are made
+ * now (never for one that pdu_rx would refuse, reject or ignore: those
+ * use the connection's buffer); a Data-Out that fits its task (ITT, TTT,
+ * offset and length, DataSN in order) lands at its offset.  1 with
+ * @iov/@iovcnt set and s->rx_cmd/rx_task noted, or 0.
+ */
+int iscsi_scsi_cmd_dest(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+			const uint8_t *ahs, struct iovec *iov, int *iovcnt);
+int iscsi_data_out_dest(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+			struct iovec *iov, int *iovcnt);
+/* The PDU after data_dest was rejected or never finished: its command
+ * (not yet a task) is freed; bytes a Data-Out left count for nothing. */
+void iscsi_rx_direct_drop(struct iscsi_session *s);
+/* @data NULL: data_dest placed it (s->rx_cmd, s->rx_task). */
 int iscsi_scsi_cmd_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 		      const uint8_t *ahs, const uint8_t *data);
 int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,

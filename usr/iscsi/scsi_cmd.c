@@ -34,7 +34,6 @@ static void iscsi_task_maybe_free(struct iscsi_task *t)
 
 	if (!t->finished || t->tx_pending)
 		return;
-	free(t->din);
 	tgt_cmd_free(t->cmd);
 	iscsi_session_task_put(s);
 }
@@ -173,31 +172,76 @@ static void iscsi_din_hdr(struct iscsi_task *t, struct iscsi_pdu_hdr *h,
 	}
 }
 
-/* Sends @len bytes of read data; true when the status went with it. */
-static bool iscsi_din_send(struct iscsi_task *t, uint32_t len)
+static void iscsi_din_fill(struct iscsi_task *t);
+
+/* A Data-In went (or was dropped): its slot takes the next one. */
+static void iscsi_din_tx_done(struct iscsi_tx *tx, bool sent)
 {
-	struct iscsi_session *s = t->s;
+	struct iscsi_task_tx *tt = container_of(tx, struct iscsi_task_tx, tx);
+	struct iscsi_task *t = tt->task;
+
+	t->din_busy &= (uint8_t)~(1u << (tt - t->din));
+	/* Dropped: the connection is closing, nobody reads the rest.  This
+	 * PDU still counts in tx_pending, which holds the task meanwhile. */
+	if (sent)
+		iscsi_din_fill(t);
+	t->tx_pending--;
+	iscsi_task_maybe_free(t);
+}
+
+/* Queues the Data-In at din_off in free slot @i. */
+static void iscsi_din_queue(struct iscsi_task *t, unsigned i)
+{
+	struct iscsi_task_tx *tt = &t->din[i];
 	uint8_t *buf = t->cmd->iov[0].iov_base;
-	bool status = t->cmd->status == SAM_STAT_GOOD;
-	uint32_t off, n, count = 0;
+	uint32_t off = t->din_off;
+	uint32_t n = iscsi_din_next(t->s, off, t->din_len);
 	struct iscsi_pdu_hdr h;
 
-	for (off = 0; off < len; off += iscsi_din_next(s, off, len))
-		count++;
-	t->din = calloc(count, sizeof(*t->din));
-	if (!t->din)
-		return false;
-	for (off = 0, count = 0; off < len; off += n, count++) {
-		struct iscsi_task_tx *tt = &t->din[count];
+	iscsi_din_hdr(t, &h, off, n, off + n == t->din_len, t->din_status);
+	tt->tx.data_iov[0] = (struct iovec){ buf + off, n };
+	tt->tx.data_iovcnt = 1;
+	tt->tx.data_len = n;
+	iscsi_bhs_build(&h, tt->tx.bhs);
+	tt->task = t;
+	tt->tx.done = iscsi_din_tx_done;
+	/* State first: sending may run done() callbacks that refill. */
+	t->din_off += n;
+	t->din_busy |= (uint8_t)(1u << i);
+	t->tx_pending++;
+	iscsi_session_send(t->s, &tt->tx);
+}
 
-		n = iscsi_din_next(s, off, len);
-		iscsi_din_hdr(t, &h, off, n, off + n == len, status);
-		tt->tx.data_iov[0] = (struct iovec){ buf + off, n };
-		tt->tx.data_iovcnt = 1;
-		tt->tx.data_len = n;
-		iscsi_task_send(t, tt, &h);
+/*
+ * Queues Data-In PDUs while the window has room; after the last one,
+ * the SCSI Response unless the status rode on it.  Re-entered from
+ * done() callbacks: all state lives in the task.
+ */
+static void iscsi_din_fill(struct iscsi_task *t)
+{
+	while (t->din_off < t->din_len && t->s->conn) {
+		unsigned i = 0;
+
+		while (i < ISCSI_DIN_WINDOW && (t->din_busy & (1u << i)))
+			i++;
+		if (i == ISCSI_DIN_WINDOW)
+			return;
+		iscsi_din_queue(t, i);
 	}
-	return status;
+	if (t->din_off >= t->din_len && t->din_rsp) {
+		t->din_rsp = false;
+		iscsi_rsp_send(t);
+	}
+}
+
+/* Sends @len bytes of read data, then the status. */
+static void iscsi_din_start(struct iscsi_task *t, uint32_t len)
+{
+	t->din_off = 0;
+	t->din_len = len;
+	t->din_status = t->cmd->status == SAM_STAT_GOOD;
+	t->din_rsp = !t->din_status;
+	iscsi_din_fill(t);
 }
 
 void iscsi_cmd_done(struct tgt_cmd *cmd)
@@ -213,7 +257,9 @@ void iscsi_cmd_done(struct tgt_cmd *cmd)
 		return;
 	}
 	t->tx_pending++;	/* hold the task while queuing */
-	if (cmd->dir != TGT_DATA_READ || !len || !iscsi_din_send(t, len))
+	if (cmd->dir == TGT_DATA_READ && len)
+		iscsi_din_start(t, len);
+	else
 		iscsi_rsp_send(t);
 	t->tx_pending--;
 	iscsi_task_maybe_free(t);
@@ -339,17 +385,65 @@ static struct iscsi_task *iscsi_task_find(struct iscsi_session *s,
 	return NULL;
 }
 
+/* A Data-Out's ITT found @t; its TTT, offset and length must fit it. */
+static bool iscsi_data_out_fits(const struct iscsi_task *t,
+				const struct iscsi_pdu_hdr *h)
+{
+	const struct iscsi_data_out_hdr *d = &h->data_out;
+
+	return (uint64_t)d->offset + h->data_len <= t->cmd->data_len &&
+	       (d->ttt == ISCSI_RSVD_TAG || d->ttt == t->r2t_ttt);
+}
+
+/*
+ * Only data the task will keep goes direct: a Data-Out that
+ * iscsi_data_out_rx() would drop, reject or ignore (unknown ITT, bad
+ * TTT/offset/length, a DataSN error) is read into the connection's
+ * buffer and handled there, as before.
+ */
+int iscsi_data_out_dest(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+			struct iovec *iov, int *iovcnt)
+{
+	struct iscsi_task *t = iscsi_task_find(s, h->itt);
+
+	if (!t || !iscsi_data_out_fits(t, h) || t->data_err ||
+	    h->data_out.datasn != t->exp_datasn)
+		return 0;
+	iov[0] = (struct iovec){
+		(uint8_t *)t->cmd->iov[0].iov_base + h->data_out.offset,
+		h->data_len };
+	*iovcnt = 1;
+	s->rx_task = t;
+	return 1;
+}
+
+void iscsi_rx_direct_drop(struct iscsi_session *s)
+{
+	/* A Data-Out's bytes landed; the task counts none of them. */
+	s->rx_task = NULL;
+	/* A command made for immediate data was never a task. */
+	tgt_cmd_free(s->rx_cmd);
+	s->rx_cmd = NULL;
+}
+
 int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 		      const uint8_t *data)
 {
-	struct iscsi_task *t = iscsi_task_find(s, h->itt);
 	const struct iscsi_data_out_hdr *d = &h->data_out;
 	uint8_t bhs[ISCSI_BHS_LEN];
+	struct iscsi_task *t;
 
+	if (data) {
+		t = iscsi_task_find(s, h->itt);
+	} else {
+		t = s->rx_task;		/* data_dest checked it fits */
+		s->rx_task = NULL;
+		if (!t)
+			return -EPROTO;
+	}
 	if (!t)
 		return 0;	/* aborted meanwhile: its data is dropped */
-	if ((uint64_t)d->offset + h->data_len > t->cmd->data_len ||
-	    (d->ttt != ISCSI_RSVD_TAG && d->ttt != t->r2t_ttt)) {
+	if (!iscsi_data_out_fits(t, h)) {
 		iscsi_bhs_build(h, bhs);
 		return iscsi_conn_send_reject(s->conn,
 					      ISCSI_REJECT_PROTOCOL_ERROR, bhs,
@@ -370,7 +464,8 @@ int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 		t->data_err = true;
 	}
 	t->exp_datasn = d->datasn + 1;
-	if (!t->data_err)
+	/* Direct data (data NULL) is already in place. */
+	if (!t->data_err && data)
 		memcpy((uint8_t *)t->cmd->iov[0].iov_base + d->offset, data,
 		       h->data_len);
 	t->received += h->data_len;
@@ -422,6 +517,41 @@ static int iscsi_cmd_fill(struct iscsi_session *s, struct tgt_cmd *cmd,
 	return 0;
 }
 
+/* Whether a SCSI Command can become a task: 0, or a Reject reason. */
+static int iscsi_cmd_check(const struct iscsi_pdu_hdr *h, const uint8_t *ahs,
+			   struct iscsi_cmd_ahs *a)
+{
+	int ret = iscsi_ahs_parse(ahs, h->ahs_len, a);
+
+	/* Bidirectional commands are not supported by the core. */
+	if (!ret && (h->flags & ISCSI_FLAG_CMD_READ) &&
+	    (h->flags & ISCSI_FLAG_CMD_WRITE))
+		ret = ISCSI_REJECT_CMD_NOT_SUPPORTED;
+	return ret;
+}
+
+/* Makes the command and its buffer: 0, or a SAM status to refuse with. */
+static int iscsi_cmd_make(struct iscsi_session *s,
+			  const struct iscsi_pdu_hdr *h,
+			  const struct iscsi_cmd_ahs *a, struct tgt_cmd **out)
+{
+	struct tgt_cmd *cmd;
+	int ret;
+
+	if (h->scsi_cmd.edtl > ISCSI_XFER_MAX)
+		return SAM_STAT_CHECK_CONDITION;
+	cmd = tgt_cmd_alloc(s->nexus, sizeof(struct iscsi_task));
+	if (!cmd)
+		return SAM_STAT_BUSY;
+	ret = iscsi_cmd_fill(s, cmd, h, a);
+	if (ret) {
+		tgt_cmd_free(cmd);
+		return ret;
+	}
+	*out = cmd;
+	return 0;
+}
+
 static void iscsi_task_init(struct iscsi_session *s, struct iscsi_task *t,
 			    struct tgt_cmd *cmd, const struct iscsi_pdu_hdr *h,
 			    const uint8_t *data)
@@ -437,7 +567,8 @@ static void iscsi_task_init(struct iscsi_session *s, struct iscsi_task *t,
 	/* Immediate data (11.3.4, 13.11), then unsolicited Data-Out up to
 	 * FirstBurstLength unless F says none follows (13.10, 13.14). */
 	t->received = h->data_len;
-	memcpy(cmd->iov[0].iov_base, data, h->data_len);
+	if (data)		/* else data_dest put it there */
+		memcpy(cmd->iov[0].iov_base, data, h->data_len);
 	t->unsol_end = t->received;
 	if (!(h->flags & ISCSI_FLAG_FINAL))
 		t->unsol_end = MAX(t->received, MIN(s->params.first_burst,
@@ -445,43 +576,85 @@ static void iscsi_task_init(struct iscsi_session *s, struct iscsi_task *t,
 	t->r2t_next = t->unsol_end;
 }
 
-int iscsi_scsi_cmd_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
-		      const uint8_t *ahs, const uint8_t *data)
+/*
+ * Immediate data goes straight to the command's buffer, whatever its
+ * size: the command is made at data_dest time instead of here, which
+ * costs nothing more.  Commands pdu_rx would not turn into a task (CmdSN
+ * out of the window, a Reject, a refusal) are left to pdu_rx, with their
+ * data in the connection's buffer.
+ */
+int iscsi_scsi_cmd_dest(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+			const uint8_t *ahs, struct iovec *iov, int *iovcnt)
 {
 	struct iscsi_cmd_ahs a;
 	struct tgt_cmd *cmd;
+
+	if (!(h->flags & ISCSI_FLAG_CMD_WRITE) ||
+	    !iscsi_session_cmdsn_ok(s, h->immediate, h->scsi_cmd.cmdsn) ||
+	    iscsi_cmd_check(h, ahs, &a) || iscsi_cmd_make(s, h, &a, &cmd))
+		return 0;
+	if (cmd->dir != TGT_DATA_WRITE || h->data_len > cmd->data_len) {
+		tgt_cmd_free(cmd);	/* iscsi_bhs_parse() prevents it */
+		return 0;
+	}
+	iov[0] = (struct iovec){ cmd->iov[0].iov_base, h->data_len };
+	*iovcnt = 1;
+	s->rx_cmd = cmd;
+	return 1;
+}
+
+/* The command of @h: made at data_dest time (@data NULL) or now. */
+static int iscsi_cmd_get(struct iscsi_session *s,
+			 const struct iscsi_pdu_hdr *h, const uint8_t *ahs,
+			 const uint8_t *data, struct tgt_cmd **out)
+{
 	uint8_t bhs[ISCSI_BHS_LEN];
+	struct iscsi_cmd_ahs a;
 	int ret;
 
-	if (!iscsi_session_cmdsn_take(s, h->immediate, h->scsi_cmd.cmdsn))
-		return 0;
-	ret = iscsi_ahs_parse(ahs, h->ahs_len, &a);
-	/* Bidirectional commands are not supported by the core. */
-	if (!ret && (h->flags & ISCSI_FLAG_CMD_READ) &&
-	    (h->flags & ISCSI_FLAG_CMD_WRITE))
-		ret = ISCSI_REJECT_CMD_NOT_SUPPORTED;
+	if (!data) {
+		*out = s->rx_cmd;
+		s->rx_cmd = NULL;
+		return *out ? 0 : -EPROTO;
+	}
+	*out = NULL;
+	ret = iscsi_cmd_check(h, ahs, &a);
 	if (ret) {
 		iscsi_bhs_build(h, bhs);
-		return iscsi_conn_send_reject(s->conn, (uint8_t)ret, bhs,
-					      s->stat_sn++, s->exp_cmdsn,
-					      iscsi_session_max_cmdsn(s));
+		ret = iscsi_conn_send_reject(s->conn, (uint8_t)ret, bhs,
+					     s->stat_sn++, s->exp_cmdsn,
+					     iscsi_session_max_cmdsn(s));
+		return ret ? ret : 1;
 	}
-	if (h->scsi_cmd.edtl > ISCSI_XFER_MAX)
-		return iscsi_rsp_refuse(s, h, SAM_STAT_CHECK_CONDITION);
-	cmd = tgt_cmd_alloc(s->nexus, sizeof(struct iscsi_task));
-	if (!cmd)
-		return iscsi_rsp_refuse(s, h, SAM_STAT_BUSY);
-	ret = iscsi_cmd_fill(s, cmd, h, &a);
+	ret = iscsi_cmd_make(s, h, &a, out);
 	if (ret) {
-		tgt_cmd_free(cmd);
-		return iscsi_rsp_refuse(s, h, (uint8_t)ret);
+		ret = iscsi_rsp_refuse(s, h, (uint8_t)ret);
+		return ret ? ret : 1;
 	}
-	iscsi_task_init(s, cmd->lld_priv, cmd, h, data);
+	return 0;
+}
+
+int iscsi_scsi_cmd_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
+		      const uint8_t *ahs, const uint8_t *data)
+{
+	struct tgt_cmd *cmd;
+	struct iscsi_task *t;
+	int ret;
+
+	/* data_dest checked the CmdSN: a direct command is always taken. */
+	if (!iscsi_session_cmdsn_take(s, h->immediate, h->scsi_cmd.cmdsn)) {
+		iscsi_rx_direct_drop(s);
+		return 0;
+	}
+	ret = iscsi_cmd_get(s, h, ahs, data, &cmd);
+	if (ret)
+		return ret < 0 ? ret : 0;	/* 1: answered */
+	t = cmd->lld_priv;
+	iscsi_task_init(s, t, cmd, h, data);
 	s->tasks++;
 	if (cmd->dir == TGT_DATA_WRITE) {
-		list_add_tail(&((struct iscsi_task *)cmd->lld_priv)->node,
-			      &s->wait_data);
-		iscsi_task_advance(cmd->lld_priv);
+		list_add_tail(&t->node, &s->wait_data);
+		iscsi_task_advance(t);
 		return 0;
 	}
 	tgt_cmd_submit(cmd);

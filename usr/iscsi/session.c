@@ -49,21 +49,27 @@ uint32_t iscsi_session_max_cmdsn(struct iscsi_session *s)
 	return s->max_cmdsn;
 }
 
-bool iscsi_session_cmdsn_take(struct iscsi_session *s, bool immediate,
-			      uint32_t cmdsn)
+bool iscsi_session_cmdsn_ok(const struct iscsi_session *s, bool immediate,
+			    uint32_t cmdsn)
 {
-	if (immediate)
-		return true;
 	/* One connection: TCP delivers in order, so anything but ExpCmdSN
 	 * is outside the window or a duplicate, and is ignored (4.2.2.1);
 	 * so is a command beyond the MaxCmdSN we advertised. */
-	if (cmdsn != s->exp_cmdsn || iscsi_sn_lt(s->max_cmdsn, cmdsn)) {
+	return immediate || (cmdsn == s->exp_cmdsn &&
+			     !iscsi_sn_lt(s->max_cmdsn, cmdsn));
+}
+
+bool iscsi_session_cmdsn_take(struct iscsi_session *s, bool immediate,
+			      uint32_t cmdsn)
+{
+	if (!iscsi_session_cmdsn_ok(s, immediate, cmdsn)) {
 		log_debug("iscsi: %s: CmdSN %u, window %u..%u: ignored",
 			  s->initiator_name, cmdsn, s->exp_cmdsn,
 			  s->max_cmdsn);
 		return false;
 	}
-	s->exp_cmdsn++;
+	if (!immediate)
+		s->exp_cmdsn++;
 	return true;
 }
 
@@ -891,6 +897,30 @@ static int iscsi_session_pdu_rx(struct iscsi_conn *c,
 	}
 }
 
+/*
+ * Write data of a session in the full feature phase goes to its
+ * commands' buffers; everything else (login and text keys, ping data)
+ * to the connection's buffer.
+ */
+static int iscsi_session_data_dest(struct iscsi_conn *c,
+				   const struct iscsi_pdu_hdr *h,
+				   const uint8_t *ahs, struct iovec *iov,
+				   int *iovcnt)
+{
+	struct iscsi_session *s = iscsi_conn_priv(c);
+
+	if (!s || s->state != ISCSI_SESS_FFP || s->discovery)
+		return 0;
+	switch (h->opcode) {
+	case ISCSI_OP_SCSI_CMD:
+		return iscsi_scsi_cmd_dest(s, h, ahs, iov, iovcnt);
+	case ISCSI_OP_DATA_OUT:
+		return iscsi_data_out_dest(s, h, iov, iovcnt);
+	default:
+		return 0;
+	}
+}
+
 static int iscsi_session_pdu_reject(struct iscsi_conn *c, uint8_t reason,
 				    const uint8_t bhs[ISCSI_BHS_LEN])
 {
@@ -898,6 +928,7 @@ static int iscsi_session_pdu_reject(struct iscsi_conn *c, uint8_t reason,
 
 	if (!s)
 		return -EPROTO;		/* not even a login yet */
+	iscsi_rx_direct_drop(s);	/* a data digest error after data_dest */
 	return iscsi_session_reject(s, reason, bhs);
 }
 
@@ -912,6 +943,7 @@ static void iscsi_session_closed(struct iscsi_conn *c)
 	evloop_timer_cancel(&s->nop_timer);
 	/* Dropping the last task must not free the session under us. */
 	s->tasks++;
+	iscsi_rx_direct_drop(s);	/* before its task may go */
 	iscsi_tasks_drop(s);
 	s->tasks--;
 	if (s->handover_to) {
@@ -926,6 +958,7 @@ static void iscsi_session_closed(struct iscsi_conn *c)
 }
 
 const struct iscsi_conn_ops iscsi_session_conn_ops = {
+	.data_dest = iscsi_session_data_dest,
 	.pdu_rx = iscsi_session_pdu_rx,
 	.pdu_reject = iscsi_session_pdu_reject,
 	.closed = iscsi_session_closed,

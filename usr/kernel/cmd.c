@@ -37,8 +37,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mcache.h"
 #include "scsi/scsi.h"
 #include "util/util.h"
+
+/* Buffers come from the loop's block cache: the largest transfer must
+ * still be a cached size class, or every big command would mmap. */
+_Static_assert(SCSI_TGT_XFER_MAX <= 1u << MCACHE_MAX_SHIFT,
+	       "the largest cached class must hold the largest transfer");
 
 #define KNL_CMD_BUCKETS	4096	/* power of two */
 
@@ -50,7 +56,7 @@ struct knl_cmd {
 	uint64_t itn_id;
 	uint64_t tag;
 	uint64_t gen;			/* registration it came from */
-	void *buf;			/* knl_buf_get(cmd->data_len) */
+	void *buf;			/* tgt_buf_get(cmd->data_len) */
 	struct iovec iov;		/* cmd->iov: buf */
 	struct list_head rsp_node;	/* knl_rsp_unconfirmed */
 	uint32_t rsp_seq;		/* the answer's netlink seq */
@@ -130,7 +136,7 @@ static void knl_cmd_untrack(struct knl_cmd *kc)
 static void knl_cmd_release(struct knl_cmd *kc)
 {
 	knl_cmd_untrack(kc);
-	knl_buf_put(kc->buf, kc->cmd->data_len);
+	tgt_buf_put(kc->buf, kc->cmd->data_len);
 	tgt_cmd_free(kc->cmd);
 }
 
@@ -404,7 +410,7 @@ static struct knl_cmd *knl_cmd_new(struct knl_nexus *kn,
 	kc = cmd->lld_priv;
 	list_init(&kc->rsp_node);
 	if (cmd->data_len) {
-		kc->buf = knl_buf_get(cmd->data_len);
+		kc->buf = tgt_buf_get(cmd->data_len);
 		if (!kc->buf) {
 			tgt_cmd_free(cmd);
 			return NULL;

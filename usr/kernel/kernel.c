@@ -796,7 +796,6 @@ static int knl_stop(void *arg)
 	knl.stopping = true;
 	evloop_timer_cancel(&knl.retry);
 	knl_close();
-	knl_bufs_trim();	/* commands still finishing may refill it */
 	atomic_store(&knl.state, KNL_ST_STOPPED);
 	return 0;
 }

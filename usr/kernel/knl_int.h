@@ -137,15 +137,6 @@ void knl_cmds_forget(void);
 /* Commands tracked (answer pending or unconfirmed), for tests. */
 size_t knl_cmds_count(void);
 
-/* ---- buf.c: pooled data buffers (loop only) ---- */
-
-/* A 4 KiB-aligned buffer of at least @len (1..SCSI_TGT_XFER_MAX) bytes. */
-void *knl_buf_get(uint32_t len);
-/* Gives back knl_buf_get(@len)'s buffer (NULL: nothing). */
-void knl_buf_put(void *buf, uint32_t len);
-/* Frees every cached buffer (the transport stops). */
-void knl_bufs_trim(void);
-
 /* ---- bind.c: host -> target bindings ---- */
 
 /* A binding table (the transport's is global; tests make their own). */
