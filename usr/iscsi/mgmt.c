@@ -372,7 +372,8 @@ void iscsi_mgmt_dump(struct strbuf *out)
 	iscsi_settings_dump(&settings);
 	if (portals.len || settings.len) {
 		strbuf_addstr(out, "\n[iscsi]\n");
-		strbuf_add(out, settings.buf, settings.len);
+		if (settings.len)
+			strbuf_add(out, settings.buf, settings.len);
 		if (portals.len)
 			strbuf_addf(out, "portal = %s\n",
 				    strbuf_str(&portals));
