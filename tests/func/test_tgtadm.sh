@@ -246,6 +246,10 @@ expect "account show" 0 "alice" adm $P --mode account --op show
 check "account in target show" show_has "bob (outgoing)"
 expect "account unbind: not bound" $E_NO_USER "account 'bob' is not bound to target 1" \
 	adm $P --mode account --op unbind --tid 1 --user bob
+expect "account bind: discovery (tid 0)" 0 "" \
+	adm $P --mode account --op bind --tid 0 --user bob
+expect "account bind: discovery outgoing" 0 "" \
+	adm $P --mode account --op bind --tid 0 --user alice --outgoing
 expect "account new + delete" 0 "" adm $P --mode account --op new --user tmp --password x
 expect "account delete" 0 "" adm $P --mode account --op delete --user tmp
 expect "account delete: again" $E_NO_USER "account 'tmp' does not exist" \
@@ -262,6 +266,9 @@ expect "conn: unknown lld" $E_NO_DRIVER "no such lld 'nosuch' (available:" \
 DUMP1=$TEST_OUT/dump.$P.conf
 DUMP2=$TEST_OUT/dump.$P2.conf
 expect "sys dump" 0 "[target 1]" adm $P --mode sys --op dump
+expect "sys dump: discovery accounts" 0 "[discovery]
+incoming_user = bob
+outgoing_user = alice" adm $P --mode sys --op dump
 adm $P --mode sys --op dump >"$DUMP1" 2>&1
 
 # ---- permission: a peer that is neither root nor tgtd's user ----

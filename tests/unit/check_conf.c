@@ -381,6 +381,32 @@ START_TEST(test_order)
 }
 END_TEST
 
+/* [discovery]: account bindings of tid 0, after the accounts. */
+START_TEST(test_discovery_section)
+{
+	apply_expect(
+		"[discovery]\n"
+		"incoming_user = bob, carol\n"
+		"outgoing_user = alice\n"
+		"[account alice]\npassword = a12345678901\n"
+		"[account bob]\npassword = b12345678901\n"
+		"[account carol]\npassword = c12345678901\n",
+		"ACCOUNT NEW user=alice password=a12345678901\n"
+		"ACCOUNT NEW user=bob password=b12345678901\n"
+		"ACCOUNT NEW user=carol password=c12345678901\n"
+		"ACCOUNT BIND tid=0 lld=iscsi user=bob\n"
+		"ACCOUNT BIND tid=0 lld=iscsi user=carol\n"
+		"ACCOUNT BIND tid=0 flags=outgoing lld=iscsi user=alice\n");
+	load_expect_error("[discovery]\nincoming_user = zed\n",
+			  "2: [discovery] incoming_user: no [account zed] "
+			  "section");
+	load_expect_error("[discovery]\noutgoing_user = a, b\n",
+			  "2: [discovery] outgoing_user: only 1 value allowed");
+	load_expect_error("[discovery]\nportal = 127.0.0.1\n",
+			  "2: [discovery] portal: unknown key");
+}
+END_TEST
+
 /* [iscsi]: after the targets, rx_timeout_ms before the portals. */
 START_TEST(test_iscsi_section)
 {
@@ -956,6 +982,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(good, test_order);
 	tcase_add_test(good, test_shipped_sample);
 	tcase_add_test(good, test_iscsi_section);
+	tcase_add_test(good, test_discovery_section);
 	tcase_add_test(apply, test_iscsi_apply_failure);
 	suite_add_tcase(s, good);
 	tcase_add_test(bad, test_unreadable);

@@ -47,6 +47,7 @@ enum conf_kind {
 	CONF_SEC_TARGET,
 	CONF_SEC_LU,
 	CONF_SEC_ISCSI,
+	CONF_SEC_DISCOVERY,
 };
 
 /* Fixed keys; each has a slot in conf_sec.fixed once validated. */
@@ -540,6 +541,10 @@ static const struct conf_key_def conf_keys[] = {
 	  false },
 	{ "device_type", CONF_SEC_LU, CONF_K_DEVTYPE, conf_check_devtype,
 	  false },
+	{ "incoming_user", CONF_SEC_DISCOVERY, CONF_K_IN_USER,
+	  conf_check_token_list, false },
+	{ "outgoing_user", CONF_SEC_DISCOVERY, CONF_K_OUT_USER,
+	  conf_check_one_token, false },
 	{ "portal", CONF_SEC_ISCSI, CONF_K_PORTAL, conf_check_portal_list,
 	  false },
 	{ "rx_timeout_ms", CONF_SEC_ISCSI, CONF_K_RX_TIMEOUT,
@@ -711,13 +716,18 @@ static int conf_sec_identify(struct conf_sec *s, const char *name,
 		s->kind = CONF_SEC_ISCSI;
 		return conf_sec_label_set(s, "iscsi");
 	}
+	if (n == 1 && conf_word_is(&w[0], "discovery")) {
+		s->kind = CONF_SEC_DISCOVERY;	/* tid 0 */
+		return conf_sec_label_set(s, "discovery");
+	}
 	if (n == 2 && conf_word_is(&w[0], "account"))
 		return conf_sec_identify_account(s, &w[1], why);
 	if ((n == 2 || n == 4) && conf_word_is(&w[0], "target") &&
 	    (n == 2 || conf_word_is(&w[2], "lun")))
 		return conf_sec_identify_target(s, w, n, why);
-	strbuf_addstr(why, "unknown section (expected global, iscsi, account "
-		      "<user>, target <tid> or target <tid> lun <lun>)");
+	strbuf_addstr(why, "unknown section (expected global, iscsi, "
+		      "discovery, account <user>, target <tid> or target <tid> "
+		      "lun <lun>)");
 	return -EINVAL;
 }
 
@@ -730,6 +740,7 @@ static bool conf_sec_same(const struct conf_sec *a, const struct conf_sec *b)
 	switch (a->kind) {
 	case CONF_SEC_GLOBAL:
 	case CONF_SEC_ISCSI:
+	case CONF_SEC_DISCOVERY:
 		return true;
 	case CONF_SEC_ACCOUNT:
 		return strcasecmp(a->user, b->user) == 0;
@@ -1190,12 +1201,23 @@ static int conf_users_check(const struct conf *c, const struct conf_sec *s,
 	return 0;
 }
 
+/* Account bindings of a [target] or of [discovery]. */
+static int conf_binds_check(const struct conf *c, const struct conf_sec *s,
+			    char *err, size_t errlen)
+{
+	int ret = conf_users_check(c, s, s->fixed[CONF_K_IN_USER], err,
+				   errlen);
+
+	if (ret)
+		return ret;
+	return conf_users_check(c, s, s->fixed[CONF_K_OUT_USER], err, errlen);
+}
+
 static int conf_target_check(const struct conf *c, const struct conf_sec *s,
 			     char *err, size_t errlen)
 {
 	const struct conf_kv *name = s->fixed[CONF_K_NAME];
 	const struct conf_sec *o;
-	int ret;
 
 	list_for_each_entry(o, &c->secs, node) {
 		if (o == s)
@@ -1208,10 +1230,7 @@ static int conf_target_check(const struct conf *c, const struct conf_sec *s,
 					name->value, o->label,
 					o->fixed[CONF_K_NAME]->line);
 	}
-	ret = conf_users_check(c, s, s->fixed[CONF_K_IN_USER], err, errlen);
-	if (ret)
-		return ret;
-	return conf_users_check(c, s, s->fixed[CONF_K_OUT_USER], err, errlen);
+	return conf_binds_check(c, s, err, errlen);
 }
 
 static int conf_lu_check(const struct conf *c, const struct conf_sec *s,
@@ -1267,6 +1286,8 @@ static int conf_validate(struct conf *c, char *err, size_t errlen)
 			ret = conf_target_check(c, s, err, errlen);
 		else if (s->kind == CONF_SEC_LU)
 			ret = conf_lu_check(c, s, err, errlen);
+		else if (s->kind == CONF_SEC_DISCOVERY)
+			ret = conf_binds_check(c, s, err, errlen);
 		else if (s->kind == CONF_SEC_GLOBAL)
 			conf_global_fill(c, s);
 		if (ret)
@@ -1413,7 +1434,7 @@ static int conf_run_req(struct conf_run *r, const struct conf_sec *s,
 
 static const char *conf_target_lld(const struct conf_sec *target)
 {
-	const struct conf_kv *lld = target->fixed[CONF_K_LLD];
+	const struct conf_kv *lld = target ? target->fixed[CONF_K_LLD] : NULL;
 
 	return lld ? lld->value : CONF_DEFAULT_LLD;
 }
@@ -1525,11 +1546,12 @@ static int conf_apply_acls(struct conf_run *r, const struct conf_sec *s)
 	return conf_apply_list(r, s, CONF_K_INAME, MGMT_MODE_TARGET, 0);
 }
 
+/* [discovery] binds to tid 0 (s->tid is 0 there): discovery sessions. */
 static int conf_apply_binds(struct conf_run *r, const struct conf_sec *s)
 {
 	int ret;
 
-	if (s->kind != CONF_SEC_TARGET)
+	if (s->kind != CONF_SEC_TARGET && s->kind != CONF_SEC_DISCOVERY)
 		return 0;
 	ret = conf_apply_list(r, s, CONF_K_IN_USER, MGMT_MODE_ACCOUNT, 0);
 	if (ret)

@@ -8,7 +8,9 @@
  * Sections (names and keys are case-insensitive, values keep their case):
  *   [global]                 iothreads, log_level
  *   [iscsi]                  portal (ADDR:PORT, [V6ADDR]:PORT, comma list),
- *                            rx_timeout_ms
+ *                            rx_timeout_ms, nop_interval_ms,
+ *                            nop_timeout_ms, logout_timeout_ms
+ *   [discovery]              incoming_user, outgoing_user (tid 0)
  *   [account <user>]         password
  *   [target <tid>]           name (required), lld, state, initiator_address,
  *                            initiator_name, incoming_user, outgoing_user,
@@ -86,12 +88,13 @@ typedef int (*conf_exec_fn)(const struct mgmt_req *req, struct strbuf *out,
  *                             initiator_name item
  *   5. ACCOUNT/BIND           one per incoming_user item, then
  *                             outgoing_user with MGMT_REQ_OUTGOING
+ *                             ([discovery]: tid 0)
  *   6. TARGET/BIND            kernel_host (has_host, lld "kernel")
  *   7. LU/NEW                 each LU: backing_store, bstype, bsoflags,
  *                             blocksize, device_type; then one LU/UPDATE
  *                             per device parameter (name = key, value),
  *                             in file order
- *   8. LLD/UPDATE, PORTAL/NEW [iscsi] rx_timeout_ms (name/value), then one
+ *   8. LLD/UPDATE, PORTAL/NEW [iscsi] settings (name/value), then one
  *                             PORTAL/NEW per portal item (name "portal",
  *                             value the item), lld "iscsi"
  * Requests about a target carry its lld (default "iscsi").

@@ -752,33 +752,36 @@ void tgt_account_show(struct strbuf *out)
 	pthread_rwlock_unlock(&core_lock);
 }
 
-static void dump_list(struct strbuf *out, const char *key,
-		      struct tgt_target *t, int kind, bool outgoing)
+/* "key = a, b\n" of the bindings in one direction; nothing if none. */
+static void dump_bindings(struct strbuf *out, const char *key,
+			  struct list_head *bindings, bool outgoing)
+{
+	struct tgt_binding *b;
+	const char *sep = key;
+
+	list_for_each_entry(b, bindings, node) {
+		if (b->outgoing != outgoing)
+			continue;
+		strbuf_addf(out, "%s%s", sep, b->user);
+		sep = ", ";
+	}
+	if (sep != key)
+		strbuf_addstr(out, "\n");
+}
+
+static void dump_acls(struct strbuf *out, const char *key,
+		      struct tgt_target *t, enum tgt_acl_kind kind)
 {
 	struct tgt_acl *a;
-	struct tgt_binding *b;
-	const char *sep = "";
-	bool any = false;
+	const char *sep = key;
 
-	if (kind >= 0) {
-		list_for_each_entry(a, &t->acls, node) {
-			if ((int)a->kind != kind)
-				continue;
-			strbuf_addf(out, "%s%s%s", any ? "" : key, sep,
-				    a->pattern);
-			sep = ", ";
-			any = true;
-		}
-	} else {
-		list_for_each_entry(b, &t->bindings, node) {
-			if (b->outgoing != outgoing)
-				continue;
-			strbuf_addf(out, "%s%s%s", any ? "" : key, sep, b->user);
-			sep = ", ";
-			any = true;
-		}
+	list_for_each_entry(a, &t->acls, node) {
+		if (a->kind != kind)
+			continue;
+		strbuf_addf(out, "%s%s", sep, a->pattern);
+		sep = ", ";
 	}
-	if (any)
+	if (sep != key)
 		strbuf_addstr(out, "\n");
 }
 
@@ -804,10 +807,10 @@ static void dump_target(struct tgt_target *t, struct strbuf *out)
 		    t->name, t->lld);
 	if (t->offline)
 		strbuf_addstr(out, "state = offline\n");
-	dump_list(out, "initiator_address = ", t, TGT_ACL_ADDR, false);
-	dump_list(out, "initiator_name = ", t, TGT_ACL_NAME, false);
-	dump_list(out, "incoming_user = ", t, -1, false);
-	dump_list(out, "outgoing_user = ", t, -1, true);
+	dump_acls(out, "initiator_address = ", t, TGT_ACL_ADDR);
+	dump_acls(out, "initiator_name = ", t, TGT_ACL_NAME);
+	dump_bindings(out, "incoming_user = ", &t->bindings, false);
+	dump_bindings(out, "outgoing_user = ", &t->bindings, true);
 	tgt_lld_for_each(dump_target_lld, &arg);
 	list_for_each_entry(lu, &t->lus, node) {
 		strbuf_addf(out, "\n[target %d lun %llu]\n", t->tid,
@@ -834,6 +837,14 @@ void tgt_config_dump(struct strbuf *out)
 	list_for_each_entry(a, &core_accounts, node) {
 		strbuf_addf(out, "\n[account %s]\n", a->user);
 		strbuf_add_ini(out, "password", a->password);
+	}
+	/* Discovery sessions' accounts (tid 0), after the accounts. */
+	if (!list_empty(&core_disc_bindings)) {
+		strbuf_addstr(out, "\n[discovery]\n");
+		dump_bindings(out, "incoming_user = ", &core_disc_bindings,
+			      false);
+		dump_bindings(out, "outgoing_user = ", &core_disc_bindings,
+			      true);
 	}
 	list_for_each_entry(t, &core_targets, node)
 		dump_target(t, out);
