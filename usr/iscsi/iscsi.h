@@ -228,6 +228,12 @@ int iscsi_session_send_last(struct iscsi_session *s,
 void iscsi_session_task_put(struct iscsi_session *s);
 /* Posts a kill to @s (any thread, session pinned by the caller). */
 void iscsi_session_kill(struct iscsi_session *s);
+/*
+ * Answers the PDU @h with a Reject (11.17) carrying its header, with the
+ * session's sequence numbers.  0 or -errno.
+ */
+int iscsi_session_reject_hdr(struct iscsi_session *s, uint8_t reason,
+			     const struct iscsi_pdu_hdr *h);
 /* Kills older sessions of the same initiator, ISID and target
  * (session reinstatement, 6.3.5). */
 void iscsi_session_reinstate(struct iscsi_session *s);

@@ -638,16 +638,12 @@ static int iscsi_text_req_more(struct iscsi_session *s,
 			       const uint8_t *data)
 {
 	struct iscsi_pdu_hdr r;
-	uint8_t bhs[ISCSI_BHS_LEN];
 
 	if (s->text_req.len + h->data_len > ISCSI_LOGIN_TEXT_MAX ||
 	    (h->flags & ISCSI_FLAG_FINAL)) {
 		strbuf_reset(&s->text_req);
-		iscsi_bhs_build(h, bhs);
-		return iscsi_conn_send_reject(s->conn,
-					      ISCSI_REJECT_PROTOCOL_ERROR, bhs,
-					      s->stat_sn++, s->exp_cmdsn,
-					      iscsi_session_max_cmdsn(s));
+		return iscsi_session_reject_hdr(s, ISCSI_REJECT_PROTOCOL_ERROR,
+						h);
 	}
 	strbuf_add(&s->text_req, data, h->data_len);
 	s->text_req_itt = h->itt;
@@ -668,7 +664,6 @@ static int iscsi_text_process(struct iscsi_session *s,
 {
 	const char *why = NULL;
 	char value[TGT_NAME_MAX];
-	uint8_t bhs[ISCSI_BHS_LEN];
 
 	strbuf_reset(&s->text_rsp);
 	s->text_off = 0;
@@ -677,11 +672,8 @@ static int iscsi_text_process(struct iscsi_session *s,
 		log_info("iscsi: %s: text request: %s", s->initiator_name,
 			 why ? why : "out of memory");
 		strbuf_reset(&s->text_rsp);
-		iscsi_bhs_build(h, bhs);
-		return iscsi_conn_send_reject(s->conn,
-					      ISCSI_REJECT_PROTOCOL_ERROR, bhs,
-					      s->stat_sn++, s->exp_cmdsn,
-					      iscsi_session_max_cmdsn(s));
+		return iscsi_session_reject_hdr(s, ISCSI_REJECT_PROTOCOL_ERROR,
+						h);
 	}
 	if (!iscsi_text_get(d, len, "SendTargets", value, sizeof(value)))
 		iscsi_send_targets(s, value, &s->text_rsp);

@@ -430,7 +430,6 @@ int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 		      const uint8_t *data)
 {
 	const struct iscsi_data_out_hdr *d = &h->data_out;
-	uint8_t bhs[ISCSI_BHS_LEN];
 	struct iscsi_task *t;
 
 	if (data) {
@@ -443,13 +442,9 @@ int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 	}
 	if (!t)
 		return 0;	/* aborted meanwhile: its data is dropped */
-	if (!iscsi_data_out_fits(t, h)) {
-		iscsi_bhs_build(h, bhs);
-		return iscsi_conn_send_reject(s->conn,
-					      ISCSI_REJECT_PROTOCOL_ERROR, bhs,
-					      s->stat_sn++, s->exp_cmdsn,
-					      iscsi_session_max_cmdsn(s));
-	}
+	if (!iscsi_data_out_fits(t, h))
+		return iscsi_session_reject_hdr(s, ISCSI_REJECT_PROTOCOL_ERROR,
+						h);
 	/*
 	 * A DataSN out of order (11.7.5: 0, 1, ... per R2T or unsolicited
 	 * sequence) implies a digest error on an earlier Data-Out (7.9);
@@ -608,7 +603,6 @@ static int iscsi_cmd_get(struct iscsi_session *s,
 			 const struct iscsi_pdu_hdr *h, const uint8_t *ahs,
 			 const uint8_t *data, struct tgt_cmd **out)
 {
-	uint8_t bhs[ISCSI_BHS_LEN];
 	struct iscsi_cmd_ahs a;
 	int ret;
 
@@ -620,10 +614,7 @@ static int iscsi_cmd_get(struct iscsi_session *s,
 	*out = NULL;
 	ret = iscsi_cmd_check(h, ahs, &a);
 	if (ret) {
-		iscsi_bhs_build(h, bhs);
-		ret = iscsi_conn_send_reject(s->conn, (uint8_t)ret, bhs,
-					     s->stat_sn++, s->exp_cmdsn,
-					     iscsi_session_max_cmdsn(s));
+		ret = iscsi_session_reject_hdr(s, (uint8_t)ret, h);
 		return ret ? ret : 1;
 	}
 	ret = iscsi_cmd_make(s, h, &a, out);

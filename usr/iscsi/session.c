@@ -818,7 +818,6 @@ void iscsi_tmf_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h)
 static int iscsi_ffp_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 			const uint8_t *ahs, uint8_t *data)
 {
-	uint8_t bhs[ISCSI_BHS_LEN];
 
 	switch (h->opcode) {
 	case ISCSI_OP_SCSI_CMD:
@@ -836,11 +835,8 @@ static int iscsi_ffp_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 		return 0;
 	default:
 		/* SNACK needs ERL >= 1 (11.16); a login in FFP is wrong. */
-		iscsi_bhs_build(h, bhs);
-		return iscsi_conn_send_reject(s->conn,
-					      ISCSI_REJECT_PROTOCOL_ERROR,
-					      bhs, s->stat_sn++, s->exp_cmdsn,
-					      iscsi_session_max_cmdsn(s));
+		return iscsi_session_reject_hdr(s, ISCSI_REJECT_PROTOCOL_ERROR,
+						h);
 	}
 }
 
@@ -851,6 +847,17 @@ static bool iscsi_ffp_allowed(const struct iscsi_session *s, uint8_t op)
 		return true;
 	return op == ISCSI_OP_TEXT_REQ || op == ISCSI_OP_LOGOUT_REQ ||
 	       op == ISCSI_OP_NOP_OUT;
+}
+
+int iscsi_session_reject_hdr(struct iscsi_session *s, uint8_t reason,
+			     const struct iscsi_pdu_hdr *h)
+{
+	uint8_t bhs[ISCSI_BHS_LEN];
+
+	iscsi_bhs_build(h, bhs);
+	return iscsi_conn_send_reject(s->conn, reason, bhs, s->stat_sn++,
+				      s->exp_cmdsn,
+				      iscsi_session_max_cmdsn(s));
 }
 
 static int iscsi_session_reject(struct iscsi_session *s, uint8_t reason,
