@@ -22,6 +22,7 @@
 #include "iscsi/conn.h"
 #include "iscsi/crc32c.h"
 #include "util/util.h"
+#include "sockio.h"
 
 struct fixture {
 	struct evloop *loop;
@@ -148,38 +149,13 @@ static void fx_stop(void)
 
 static void peer_write(const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
-
-	while (len) {
-		struct pollfd pfd = { fx.peer, POLLOUT, 0 };
-		ssize_t w;
-
-		ck_assert_int_eq(poll(&pfd, 1, 2000), 1);
-		w = write(fx.peer, p, len);
-		ck_assert_int_gt(w, 0);
-		p += w;
-		len -= (size_t)w;
-	}
+	tio_write_all(fx.peer, buf, len, 2000);
 }
 
 /* Reads exactly @len bytes (2 s timeout); returns 0, or -1 on EOF. */
 static int peer_read(void *buf, size_t len)
 {
-	uint8_t *p = buf;
-
-	while (len) {
-		struct pollfd pfd = { fx.peer, POLLIN, 0 };
-		ssize_t r;
-
-		ck_assert_int_eq(poll(&pfd, 1, 2000), 1);
-		r = read(fx.peer, p, len);
-		if (r == 0)
-			return -1;
-		ck_assert_int_gt(r, 0);
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
+	return tio_read_exact(fx.peer, buf, len, 2000);
 }
 
 /* A NOP-Out with @dlen bytes of data, padded; digests as asked. */

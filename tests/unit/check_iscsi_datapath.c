@@ -36,6 +36,7 @@
 #include "iscsi/iscsi.h"
 #include "util/log.h"
 #include "util/util.h"
+#include "sockio.h"
 
 /* ---- allocation counting (-Wl,--wrap=..., see the Makefile) ---- */
 
@@ -132,32 +133,13 @@ static uint8_t dp_rx[DP_MRDSL + 2 * ISCSI_PAD];
 
 static void dp_write(const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t w = write(ini.fd, p, len);
-
-		ck_assert_int_gt(w, 0);
-		p += w;
-		len -= (size_t)w;
-	}
+	tio_write_all(ini.fd, buf, len, 5000);
 }
 
 /* Reads exactly @len bytes (5 s timeout). */
 static void dp_read(void *buf, size_t len)
 {
-	uint8_t *p = buf;
-
-	while (len) {
-		struct pollfd pfd = { ini.fd, POLLIN, 0 };
-		ssize_t r;
-
-		ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
-		r = read(ini.fd, p, len);
-		ck_assert_int_gt(r, 0);
-		p += r;
-		len -= (size_t)r;
-	}
+	ck_assert_int_eq(tio_read_exact(ini.fd, buf, len, 5000), 0);
 }
 
 /* Sends a PDU with digests as negotiated; @bad_dd corrupts the data

@@ -24,6 +24,7 @@
 #include "iscsi/iscsi.h"
 #include "util/log.h"
 #include "util/util.h"
+#include "sockio.h"
 
 #define T_IQN	"iqn.2026-11.test:t1"
 #define T_INI	"iqn.2026-11.test:ini"
@@ -76,34 +77,13 @@ static void t_connect(void)
 
 static void t_write(const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t w = write(t_fd, p, len);
-
-		ck_assert_int_gt(w, 0);
-		p += w;
-		len -= (size_t)w;
-	}
+	tio_write_all(t_fd, buf, len, 2000);
 }
 
 /* Reads exactly @len bytes (2 s timeout); 0, or -1 on EOF. */
 static int t_read(void *buf, size_t len)
 {
-	uint8_t *p = buf;
-
-	while (len) {
-		struct pollfd pfd = { t_fd, POLLIN, 0 };
-		ssize_t r;
-
-		ck_assert_int_eq(poll(&pfd, 1, 2000), 1);
-		r = read(t_fd, p, len);
-		if (r <= 0)
-			return -1;
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
+	return tio_read_exact(t_fd, buf, len, 2000);
 }
 
 static void t_send(struct iscsi_pdu_hdr *h, const void *data, uint32_t len)

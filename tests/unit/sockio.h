@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Socket I/O for unit tests that play the peer of a connection: whole
+ * buffers, every wait bounded (a Check assertion fails on a timeout, so a
+ * stuck target fails the test instead of hanging it).
+ */
+#ifndef TGT_TESTS_SOCKIO_H
+#define TGT_TESTS_SOCKIO_H
+
+#include <stddef.h>
+
+/* Writes all @len bytes of @buf to @fd; each wait for room <= @ms. */
+void tio_write_all(int fd, const void *buf, size_t len, int ms);
+/* Reads exactly @len bytes; each wait <= @ms.  0, or -1 on EOF/error. */
+int tio_read_exact(int fd, void *buf, size_t len, int ms);
+
+#endif
