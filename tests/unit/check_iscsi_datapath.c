@@ -11,9 +11,10 @@
  *    (on the target's threads); after a warm-up, rounds of pipelined
  *    WRITEs and READs must not add one.
  *  - A data digest error on a Data-Out that landed in the command's
- *    buffer is rejected and not counted (the same DataSN sent again is
- *    taken); on immediate data it drops the command without taking its
- *    CmdSN (the same command again is run).
+ *    buffer is rejected and, at ERL 0, fails its command with CHECK
+ *    CONDITION once the sequence ends (at once on the last Data-Out); on
+ *    immediate data it drops the command without taking its CmdSN (the
+ *    same command again is run).
  *  - Data-In: DataSN, offsets, F at MaxBurstLength boundaries, StatSN
  *    order; a 4 MiB read while the initiator does not read for a while.
  * Each test runs in its own process (Check's fork mode).
@@ -531,6 +532,60 @@ static void dp_read_check(uint32_t lba, const uint8_t *want, uint32_t len)
 	ck_assert_mem_eq(dp_bufs[1], want, len);
 }
 
+/* WRITE of 16 KiB at @lba, no immediate data: its one R2T's TTT. */
+static uint32_t dp_write_r2t(struct dp_task *t, uint8_t *buf, uint32_t lba)
+{
+	struct iscsi_pdu_hdr h;
+
+	memset(t, 0, sizeof(*t));
+	t->busy = t->write = true;
+	t->itt = ini.itt++;
+	t->len = 16384;
+	t->buf = buf;
+	dp_cmd_hdr(&h, t->itt, true, lba, 16384);
+	ini.cmdsn++;
+	dp_send(&h, NULL, 0, false, 0);
+	dp_recv(&h);
+	ck_assert_uint_eq(h.opcode, ISCSI_OP_R2T);
+	ck_assert_uint_eq(h.r2t.offset, 0);
+	ck_assert_uint_eq(h.r2t.desired_len, 16384);
+	return h.r2t.ttt;
+}
+
+/* Data-Out @sn (8 KiB at @sn * 8 KiB) of @t; F on the second. */
+static void dp_data_out_pdu(const struct dp_task *t, uint32_t ttt,
+			    uint32_t sn, const uint8_t *data, bool bad_dd,
+			    int split)
+{
+	struct iscsi_pdu_hdr h;
+
+	iscsi_pdu_hdr_init(&h, ISCSI_OP_DATA_OUT, t->itt);
+	h.flags = sn == 1 ? ISCSI_FLAG_FINAL : 0;
+	h.lun[1] = 1;
+	h.data_out.ttt = ttt;
+	h.data_out.datasn = sn;
+	h.data_out.offset = sn * DP_PDU;
+	h.data_out.exp_statsn = ini.statsn;
+	dp_send(&h, data, DP_PDU, bad_dd, split);
+}
+
+/* The SCSI Response of a Data-Out digest error (7.8, ERL 0). */
+static void dp_expect_crc_failure(const struct dp_task *t)
+{
+	struct iscsi_pdu_hdr h;
+
+	dp_recv(&h);
+	ck_assert_uint_eq(h.opcode, ISCSI_OP_SCSI_RSP);
+	ck_assert_uint_eq(h.itt, t->itt);
+	ck_assert_uint_eq(h.scsi_rsp.status, SAM_STAT_CHECK_CONDITION);
+	dp_statsn_check(h.scsi_rsp.statsn);
+	/* sense length, then fixed sense: ABORTED COMMAND, 47/05 */
+	ck_assert_uint_ge(h.data_len, 2 + 14);
+	ck_assert_uint_eq(dp_rx[2 + 2] & 0x0f, 0x0b);
+	ck_assert_uint_eq(dp_rx[2 + 12], 0x47);
+	ck_assert_uint_eq(dp_rx[2 + 13], 0x05);
+}
+
 START_TEST(test_data_out_digest_error)
 {
 	struct dp_task *t = &dp_tasks[0];
@@ -541,37 +596,23 @@ START_TEST(test_data_out_digest_error)
 	dp_setup(true, true);
 	dp_fill(good, 16384, 7);
 	memset(bad, 0x5a, sizeof(bad));
-	/* WRITE 16 KiB, no immediate data: one R2T for all of it. */
-	memset(t, 0, sizeof(*t));
-	t->busy = t->write = true;
-	t->itt = ini.itt++;
-	t->len = 16384;
-	t->buf = good;
-	dp_cmd_hdr(&h, t->itt, true, 0, 16384);
-	ini.cmdsn++;
-	dp_send(&h, NULL, 0, false, 0);
-	dp_recv(&h);
-	ck_assert_uint_eq(h.opcode, ISCSI_OP_R2T);
-	ck_assert_uint_eq(h.r2t.offset, 0);
-	ck_assert_uint_eq(h.r2t.desired_len, 16384);
-	ttt = h.r2t.ttt;
-	/* DataSN 0 with a bad digest: its bytes land in the buffer, but
-	 * the PDU is rejected and the task does not count it... */
-	iscsi_pdu_hdr_init(&h, ISCSI_OP_DATA_OUT, t->itt);
-	h.flags = 0;
-	h.lun[1] = 1;
-	h.data_out.ttt = ttt;
-	h.data_out.exp_statsn = ini.statsn;
-	dp_send(&h, bad, DP_PDU, true, 0);
+	/* DataSN 0 with a bad digest: rejected, and at ERL 0 the command
+	 * fails once its data is all sent (no recovery R2T)... */
+	ttt = dp_write_r2t(t, good, 0);
+	dp_data_out_pdu(t, ttt, 0, bad, true, 0);
 	dp_expect_digest_reject();
-	/* ...so DataSN 0 again is in order (sent in pieces: the direct
-	 * read resumes), and the command completes with the good data. */
-	h.data_out.exp_statsn = ini.statsn;
-	dp_send(&h, good, DP_PDU, false, 3);
-	h.flags = ISCSI_FLAG_FINAL;
-	h.data_out.datasn = 1;
-	h.data_out.offset = DP_PDU;
-	dp_send(&h, good + DP_PDU, DP_PDU, false, 0);
+	dp_data_out_pdu(t, ttt, 1, good + DP_PDU, false, 3);
+	dp_expect_crc_failure(t);
+	/* ...and a bad digest on the last Data-Out fails it at once. */
+	ttt = dp_write_r2t(t, good, 0);
+	dp_data_out_pdu(t, ttt, 0, good, false, 3);
+	dp_data_out_pdu(t, ttt, 1, bad, true, 0);
+	dp_expect_digest_reject();
+	dp_expect_crc_failure(t);
+	/* The session goes on: a good WRITE lands (direct, in pieces). */
+	ttt = dp_write_r2t(t, good, 0);
+	dp_data_out_pdu(t, ttt, 0, good, false, 3);
+	dp_data_out_pdu(t, ttt, 1, good + DP_PDU, false, 0);
 	dp_run();
 	ck_assert_uint_eq(t->status, SAM_STAT_GOOD);
 	dp_read_check(0, good, 16384);

@@ -358,6 +358,9 @@ int iscsi_data_out_dest(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 /* The PDU after data_dest was rejected or never finished: its command
  * (not yet a task) is freed; bytes a Data-Out left count for nothing. */
 void iscsi_rx_direct_drop(struct iscsi_session *s);
+/* A Data-Out @h came with a bad data digest: its task will fail (7.8). */
+void iscsi_data_out_lost(struct iscsi_session *s,
+			 const struct iscsi_pdu_hdr *h);
 /* @data NULL: data_dest placed it (s->rx_cmd, s->rx_task). */
 int iscsi_scsi_cmd_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 		      const uint8_t *ahs, const uint8_t *data);

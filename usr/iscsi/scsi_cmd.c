@@ -385,6 +385,20 @@ static struct iscsi_task *iscsi_task_find(struct iscsi_session *s,
 	return NULL;
 }
 
+/* Sequence bookkeeping of a Data-Out of @t (its data kept or not). */
+static void iscsi_data_out_account(struct iscsi_task *t,
+				   const struct iscsi_pdu_hdr *h)
+{
+	const struct iscsi_data_out_hdr *d = &h->data_out;
+
+	t->exp_datasn = d->datasn + 1;
+	t->received += h->data_len;
+	if ((h->flags & ISCSI_FLAG_FINAL) && d->ttt == t->r2t_ttt)
+		t->r2t_ttt = ISCSI_RSVD_TAG;	/* burst done */
+	if ((h->flags & ISCSI_FLAG_FINAL) && d->ttt == ISCSI_RSVD_TAG)
+		t->unsol_end = t->received;	/* unsolicited part done */
+}
+
 /* A Data-Out's ITT found @t; its TTT, offset and length must fit it. */
 static bool iscsi_data_out_fits(const struct iscsi_task *t,
 				const struct iscsi_pdu_hdr *h)
@@ -458,18 +472,38 @@ int iscsi_data_out_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h,
 			 t->itt, d->datasn, t->exp_datasn);
 		t->data_err = true;
 	}
-	t->exp_datasn = d->datasn + 1;
 	/* Direct data (data NULL) is already in place. */
 	if (!t->data_err && data)
 		memcpy((uint8_t *)t->cmd->iov[0].iov_base + d->offset, data,
 		       h->data_len);
-	t->received += h->data_len;
-	if ((h->flags & ISCSI_FLAG_FINAL) && d->ttt == t->r2t_ttt)
-		t->r2t_ttt = ISCSI_RSVD_TAG;	/* burst done */
-	if ((h->flags & ISCSI_FLAG_FINAL) && d->ttt == ISCSI_RSVD_TAG)
-		t->unsol_end = t->received;	/* unsolicited part done */
+	iscsi_data_out_account(t, h);
 	iscsi_task_advance(t);
 	return 0;
+}
+
+/*
+ * A Data-Out whose data digest failed (7.8): ERL 0 has no recovery R2T,
+ * so the task ends in CHECK CONDITION (PROTOCOL SERVICE CRC ERROR) once
+ * the initiator sent all its data.  The PDU still counts in its
+ * sequence, so a corrupted last Data-Out ends the task now instead of
+ * leaving it waiting for data that will not come again.
+ */
+void iscsi_data_out_lost(struct iscsi_session *s,
+			 const struct iscsi_pdu_hdr *h)
+{
+	struct iscsi_task *t = s->rx_task ? s->rx_task :
+			       iscsi_task_find(s, h->itt);
+
+	s->rx_task = NULL;
+	if (!t || !iscsi_data_out_fits(t, h))
+		return;
+	if (!t->data_err)
+		log_info("iscsi: %s: ITT 0x%x: Data-Out with a data digest "
+			 "error: failing the command", s->initiator_name,
+			 t->itt);
+	t->data_err = true;
+	iscsi_data_out_account(t, h);
+	iscsi_task_advance(t);
 }
 
 /* ---- SCSI Command ---- */

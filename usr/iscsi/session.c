@@ -933,10 +933,19 @@ static int iscsi_session_pdu_reject(struct iscsi_conn *c, uint8_t reason,
 {
 	struct iscsi_session *s = iscsi_conn_priv(c);
 
+	struct iscsi_pdu_hdr h;
+	int ret;
+
 	if (!s)
 		return -EPROTO;		/* not even a login yet */
+	ret = iscsi_session_reject(s, reason, bhs);
+	/* The Reject first: the task's CHECK CONDITION may follow now. */
+	if (reason == ISCSI_REJECT_DATA_DIGEST && s->state == ISCSI_SESS_FFP &&
+	    iscsi_bhs_parse(bhs, &h, NULL) == 0 &&
+	    h.opcode == ISCSI_OP_DATA_OUT)
+		iscsi_data_out_lost(s, &h);
 	iscsi_rx_direct_drop(s);	/* a data digest error after data_dest */
-	return iscsi_session_reject(s, reason, bhs);
+	return ret;
 }
 
 static void iscsi_session_closed(struct iscsi_conn *c)
