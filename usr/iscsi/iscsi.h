@@ -33,6 +33,7 @@
 #ifndef TGT_ISCSI_ISCSI_H
 #define TGT_ISCSI_ISCSI_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -314,6 +315,27 @@ size_t iscsi_sessions_snapshot(int tid, struct iscsi_sess_info *info,
 /* Closes the connection @cid of session @tsih on @tid (posted to its
  * loop).  0 or -ENOENT.  Any thread. */
 int iscsi_session_drop(int tid, uint16_t tsih, uint16_t cid);
+
+/* Serial number arithmetic (RFC 1982), as 4.2.2.1 asks. */
+static inline bool iscsi_sn_lt(uint32_t a, uint32_t b)
+{
+	return a != b && (int32_t)(a - b) < 0;
+}
+
+/*
+ * Session internals shared by session.c, liveness.c and reinstate.c.
+ * The list holds every session (its lock also guards refs reaching 0).
+ */
+extern struct list_head iscsi_sessions;
+extern pthread_mutex_t iscsi_sessions_lock;
+/* Drops a reference; the last frees the session. */
+void iscsi_session_put(struct iscsi_session *s);
+/* liveness.c: the ping timer's callback (s->nop_timer). */
+void iscsi_session_nop_tick(void *arg);
+/* liveness.c: shutdown, main thread: ask, wait, then the caller kills. */
+void iscsi_sessions_logout_all(void);
+/* reinstate.c: the old session hands its nexus over once it can. */
+void iscsi_session_handover_try(struct iscsi_session *o);
 
 /* --- mgmt.c --- */
 

@@ -2,8 +2,9 @@
 /*
  * iSCSI sessions (see iscsi.h): the transport's lld ops, the connection
  * hooks that dispatch PDUs by phase, sequence numbers (RFC 7143 4.2.2),
- * NOP-Out/NOP-In (11.18, 11.19), Logout (11.14, 11.15) and task
- * management (11.5, 11.6).
+ * NOP-Out/NOP-In (11.18, 11.19) and Logout (11.14, 11.15).  Task
+ * management is in tmf.c, pings and the shutdown logout in liveness.c,
+ * reinstatement in reinstate.c.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,8 +17,8 @@
 #include "util/log.h"
 #include "util/util.h"
 
-static struct list_head iscsi_sessions = LIST_HEAD_INIT(iscsi_sessions);
-static pthread_mutex_t iscsi_sessions_lock = PTHREAD_MUTEX_INITIALIZER;
+struct list_head iscsi_sessions = LIST_HEAD_INIT(iscsi_sessions);
+pthread_mutex_t iscsi_sessions_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_uint iscsi_tsih_next = 1;
 static atomic_ullong iscsi_itn_next = 1;
 
@@ -26,12 +27,6 @@ atomic_uint iscsi_nop_timeout_ms = ISCSI_NOP_TIMEOUT_MS;
 atomic_uint iscsi_logout_timeout_ms = ISCSI_LOGOUT_TIMEOUT_MS;
 
 /* ---- sequence numbers ---- */
-
-/* Serial number arithmetic (RFC 1982), as 4.2.2.1 asks. */
-static bool iscsi_sn_lt(uint32_t a, uint32_t b)
-{
-	return a != b && (int32_t)(a - b) < 0;
-}
 
 /*
  * The window is the commands the session may still hold: ISCSI_CMD_WINDOW
@@ -159,9 +154,6 @@ int iscsi_session_send_copy(struct iscsi_session *s,
 
 /* ---- life cycle ---- */
 
-static void iscsi_session_nop_tick(void *arg);
-static void iscsi_session_handover_try(struct iscsi_session *s);
-
 static struct iscsi_session *iscsi_session_new(struct iscsi_conn *c)
 {
 	struct iscsi_session *s = calloc(1, sizeof(*s));
@@ -188,7 +180,7 @@ static struct iscsi_session *iscsi_session_new(struct iscsi_conn *c)
 	return s;
 }
 
-static void iscsi_session_put(struct iscsi_session *s)
+void iscsi_session_put(struct iscsi_session *s)
 {
 	bool last;
 
@@ -255,23 +247,6 @@ int iscsi_session_send_last(struct iscsi_session *s,
 {
 	s->state = ISCSI_SESS_CLOSING;
 	return iscsi_session_send_ct(s, h, data, len, true);
-}
-
-void iscsi_session_reinstate(struct iscsi_session *s)
-{
-	struct iscsi_session *o;
-
-	pthread_mutex_lock(&iscsi_sessions_lock);
-	list_for_each_entry(o, &iscsi_sessions, node) {
-		/* Fields of @o are read racily but are written once at its
-		 * own login; a stale match only closes a session early. */
-		if (o == s || o->tid != s->tid || !o->tsih ||
-		    memcmp(o->isid, s->isid, sizeof(s->isid)) ||
-		    strcmp(o->initiator_name, s->initiator_name))
-			continue;
-		iscsi_session_kill(o);
-	}
-	pthread_mutex_unlock(&iscsi_sessions_lock);
 }
 
 /* ---- snapshots for tgtadm (mgmt.c) ---- */
@@ -422,395 +397,6 @@ static int iscsi_logout_rx(struct iscsi_session *s,
 	atomic_store(&s->joinable, false);
 	return iscsi_session_send_ct(s, &r, NULL, 0, true) == -ENOMEM ?
 	       -ENOMEM : 0;
-}
-
-/* ---- NOP-In pings: is the initiator still there? (11.19) ---- */
-
-/* ITT reserved, TTT set: an answer is due.  StatSN is the next one but
- * is not consumed (11.19.4). */
-static void iscsi_nop_ping_send(struct iscsi_session *s)
-{
-	struct iscsi_pdu_hdr r;
-
-	iscsi_pdu_hdr_init(&r, ISCSI_OP_NOP_IN, ISCSI_RSVD_TAG);
-	s->nop_ttt = s->next_ttt++ & 0x3fffffffu;
-	r.nop_in.ttt = s->nop_ttt;
-	r.nop_in.statsn = s->stat_sn;
-	r.nop_in.exp_cmdsn = s->exp_cmdsn;
-	r.nop_in.max_cmdsn = iscsi_session_max_cmdsn(s);
-	iscsi_session_send_copy(s, &r, NULL, 0);
-}
-
-/*
- * Any PDU is a sign of life, the ping's answer included; so a busy
- * session is never pinged and a slow answer behind data still counts.
- * Idle for nop_interval_ms: ping; then silent for nop_timeout_ms: the
- * initiator is gone (its host died or the network did) and the
- * connection is dropped, freeing the session for its reinstatement.
- */
-static void iscsi_session_nop_tick(void *arg)
-{
-	struct iscsi_session *s = arg;
-	bool idle = s->rx_pdus == s->nop_rx_mark;
-
-	if (!s->conn || s->state != ISCSI_SESS_FFP)
-		return;
-	if (s->nop_ttt != ISCSI_RSVD_TAG && idle) {
-		log_info("iscsi: %s (%s): no answer to a NOP-In ping in %u "
-			 "ms: dropping the connection", s->initiator_name,
-			 iscsi_conn_peer(s->conn), s->nop_timeout_ms);
-		iscsi_conn_close(s->conn);
-		return;
-	}
-	s->nop_ttt = ISCSI_RSVD_TAG;
-	s->nop_rx_mark = s->rx_pdus;
-	if (idle) {
-		iscsi_nop_ping_send(s);
-		evloop_timer_arm(s->loop, &s->nop_timer, s->nop_timeout_ms);
-		return;
-	}
-	evloop_timer_arm(s->loop, &s->nop_timer, s->nop_interval_ms);
-}
-
-void iscsi_session_ffp_start(struct iscsi_session *s)
-{
-	s->nop_interval_ms = atomic_load(&iscsi_nop_interval_ms);
-	s->nop_timeout_ms = atomic_load(&iscsi_nop_timeout_ms);
-	if (s->nop_interval_ms) {
-		s->nop_rx_mark = s->rx_pdus;
-		evloop_timer_arm(s->loop, &s->nop_timer, s->nop_interval_ms);
-	}
-}
-
-void iscsi_session_publish(struct iscsi_session *s)
-{
-	/* The fields reinst_find compares are written: publish them. */
-	atomic_store(&s->joinable, !s->discovery);
-}
-
-/* ---- shutdown: Async Message "please log out" (11.9.1) ---- */
-
-static void iscsi_session_logout_work(void *arg)
-{
-	struct iscsi_session *s = arg;
-	uint32_t ms = atomic_load(&iscsi_logout_timeout_ms);
-	struct iscsi_pdu_hdr r;
-
-	atomic_store(&s->joinable, false);
-	if (s->conn && s->state == ISCSI_SESS_FFP && !s->discovery && ms) {
-		iscsi_pdu_hdr_init(&r, ISCSI_OP_ASYNC_MSG, ISCSI_RSVD_TAG);
-		r.async.event = ISCSI_ASYNC_LOGOUT_REQUEST;
-		/* Parameter3: seconds the initiator has to log out. */
-		r.async.param3 = (uint16_t)MIN((ms + 999) / 1000, 65535u);
-		r.async.statsn = s->stat_sn++;
-		r.async.exp_cmdsn = s->exp_cmdsn;
-		r.async.max_cmdsn = iscsi_session_max_cmdsn(s);
-		iscsi_session_send_copy(s, &r, NULL, 0);
-	} else if (s->conn) {
-		iscsi_conn_close(s->conn);	/* discovery, or still in login */
-	}
-	iscsi_session_put(s);
-}
-
-/* Caller holds iscsi_sessions_lock. */
-static void iscsi_session_logout_ask(struct iscsi_session *s)
-{
-	if (atomic_flag_test_and_set(&s->logout_posted))
-		return;
-	atomic_fetch_add(&s->refs, 1);
-	evloop_work_init(&s->logout_work, iscsi_session_logout_work, s);
-	evloop_post(s->loop, &s->logout_work);
-}
-
-static unsigned iscsi_sessions_count(void)
-{
-	struct iscsi_session *s;
-	unsigned n = 0;
-
-	pthread_mutex_lock(&iscsi_sessions_lock);
-	list_for_each_entry(s, &iscsi_sessions, node)
-		n++;
-	pthread_mutex_unlock(&iscsi_sessions_lock);
-	return n;
-}
-
-/*
- * Asks every initiator to log out and waits up to logout_timeout_ms for
- * them (main thread: blocking is fine, the I/O loops still run).  A clean
- * logout lets the initiator fail over or retry instead of finding a dead
- * connection in the middle of I/O.
- */
-static void iscsi_sessions_logout_all(void)
-{
-	uint32_t ms = atomic_load(&iscsi_logout_timeout_ms);
-	struct iscsi_session *s;
-	unsigned left;
-
-	pthread_mutex_lock(&iscsi_sessions_lock);
-	list_for_each_entry(s, &iscsi_sessions, node)
-		iscsi_session_logout_ask(s);
-	pthread_mutex_unlock(&iscsi_sessions_lock);
-	for (uint32_t t = 0; t < ms && iscsi_sessions_count(); t += 10)
-		usleep(10000);
-	left = iscsi_sessions_count();
-	if (left)
-		log_info("iscsi: %u session(s) still open %u ms after the "
-			 "logout request: dropping them", left, ms);
-}
-
-/* ---- connection reinstatement (6.3.4) ---- */
-
-uint16_t iscsi_session_reinst_find(struct iscsi_session *s)
-{
-	uint16_t status = ISCSI_LOGIN_STATUS_NO_SESSION;
-	struct iscsi_session *o;
-
-	pthread_mutex_lock(&iscsi_sessions_lock);
-	list_for_each_entry(o, &iscsi_sessions, node) {
-		/* joinable (seq_cst) published the fields compared here. */
-		if (o == s || !atomic_load(&o->joinable) ||
-		    o->tsih != s->tsih || o->tid != s->tid ||
-		    memcmp(o->isid, s->isid, sizeof(s->isid)) ||
-		    strcmp(o->initiator_name, s->initiator_name))
-			continue;
-		/* One connection per session: only its own CID replaces it
-		 * (a new CID would add a connection, 6.3.1). */
-		if (o->cid != s->cid) {
-			status = ISCSI_LOGIN_STATUS_TOO_MANY_CONNS;
-			break;
-		}
-		atomic_fetch_add(&o->refs, 1);
-		s->reinst = o;
-		status = 0;
-		break;
-	}
-	pthread_mutex_unlock(&iscsi_sessions_lock);
-	return status;
-}
-
-/* The old session's loop: close its connection, then hand over. */
-static void iscsi_session_handover_work(void *arg)
-{
-	struct iscsi_session *o = arg;
-
-	o->handover_to = o->handover_req;
-	if (o->conn) {
-		log_info("iscsi: %s: session %u reinstated its connection %u: "
-			 "closing the old one", o->initiator_name, o->tsih,
-			 o->cid);
-		iscsi_conn_close(o->conn);
-		return;
-	}
-	/* Closed meanwhile: its nexus went with it. */
-	iscsi_session_handover_try(o);
-}
-
-/* The new session's loop: the nexus (or NULL) arrived. */
-static void iscsi_session_adopt_work(void *arg)
-{
-	struct iscsi_session *s = arg;
-	struct tgt_nexus *n = s->adopt_nexus;
-	bool waiting = s->conn && s->state == ISCSI_SESS_LOGIN;
-
-	s->adopt_nexus = NULL;
-	iscsi_session_put(s->reinst);
-	s->reinst = NULL;
-	if (n && waiting) {
-		s->nexus = n;
-		s->itn_id = tgt_nexus_itn_id(n);
-		iscsi_login_resume(s, 0);
-	} else {
-		if (n)
-			tgt_nexus_destroy(n);
-		if (waiting)
-			iscsi_login_resume(s, s->adopt_err == -ESRCH ?
-					   ISCSI_LOGIN_STATUS_NO_SESSION :
-					   iscsi_login_nexus_status(s->adopt_err));
-	}
-	iscsi_session_put(s);
-}
-
-/*
- * The old session's loop, once its connection is closed and its last
- * command finished (ERL 0: none is continued, 7.1.4): nothing of the
- * nexus is in flight, so it can move to the new connection's loop.
- */
-static void iscsi_session_handover_try(struct iscsi_session *o)
-{
-	struct iscsi_session *s = o->handover_to;
-	struct tgt_nexus *n = o->nexus;
-
-	if (!s || o->conn || o->tasks)
-		return;
-	o->handover_to = NULL;
-	o->nexus = NULL;
-	/* Gone with a close before the hand-over: "does not exist". */
-	s->adopt_err = n ? tgt_nexus_rehome(n, s->loop, s, s->reinst_addr) :
-			   -ESRCH;
-	if (n && s->adopt_err) {
-		tgt_nexus_destroy(n);
-		n = NULL;
-	}
-	s->adopt_nexus = n;
-	evloop_work_init(&s->adopt_work, iscsi_session_adopt_work, s);
-	evloop_post(s->loop, &s->adopt_work);
-}
-
-uint16_t iscsi_session_reinst_start(struct iscsi_session *s)
-{
-	struct iscsi_session *o = s->reinst;
-	bool expected = true;
-
-	/* Claimed once: a second reinstatement, a logout or a close of
-	 * the old connection in between makes this one fail. */
-	if (!atomic_compare_exchange_strong(&o->joinable, &expected, false))
-		return ISCSI_LOGIN_STATUS_NO_SESSION;
-	util_strscpy(s->reinst_addr, iscsi_conn_peer(s->conn),
-		     sizeof(s->reinst_addr));
-	atomic_fetch_add(&s->refs, 1);		/* for the adopt work */
-	o->handover_req = s;
-	evloop_work_init(&o->handover_work, iscsi_session_handover_work, o);
-	evloop_post(o->loop, &o->handover_work);
-	return ISCSI_LOGIN_STATUS_PENDING;
-}
-
-/* ---- task management ---- */
-
-struct iscsi_tmf {
-	struct iscsi_session *s;
-	uint32_t itt;
-	uint32_t cmdsn;
-	uint32_t ref_cmdsn;
-	bool ref_unseen;		/* RefCmdSN in the window, not received */
-	bool cold;			/* TARGET COLD RESET: drop after */
-};
-
-static int iscsi_tmf_fn_map(uint8_t fn, uint8_t *out)
-{
-	switch (fn) {
-	case ISCSI_TMF_ABORT_TASK:	*out = TGT_TMF_ABORT_TASK; break;
-	case ISCSI_TMF_ABORT_TASK_SET:	*out = TGT_TMF_ABORT_TASK_SET; break;
-	case ISCSI_TMF_CLEAR_ACA:	*out = TGT_TMF_CLEAR_ACA; break;
-	case ISCSI_TMF_CLEAR_TASK_SET:	*out = TGT_TMF_CLEAR_TASK_SET; break;
-	case ISCSI_TMF_LUN_RESET:	*out = TGT_TMF_LUN_RESET; break;
-	case ISCSI_TMF_TARGET_WARM_RESET:
-	case ISCSI_TMF_TARGET_COLD_RESET: *out = TGT_TMF_TARGET_RESET; break;
-	case ISCSI_TMF_QUERY_TASK:	*out = TGT_TMF_QUERY_TASK; break;
-	case ISCSI_TMF_IT_NEXUS_RESET:	*out = TGT_TMF_IT_NEXUS_RESET; break;
-	case ISCSI_TMF_TASK_REASSIGN:
-		/* ERL 0: no allegiance reassignment (11.5.1). */
-		return ISCSI_TMF_RSP_NO_REASSIGN;
-	default:
-		return ISCSI_TMF_RSP_NOT_SUPPORTED;
-	}
-	return 0;
-}
-
-static void iscsi_tmf_respond(struct iscsi_session *s, uint32_t itt,
-			      uint8_t response, bool close)
-{
-	struct iscsi_pdu_hdr r;
-
-	iscsi_pdu_hdr_init(&r, ISCSI_OP_TMF_RSP, itt);
-	r.tmf_rsp.response = response;
-	r.tmf_rsp.statsn = s->stat_sn++;
-	r.tmf_rsp.exp_cmdsn = s->exp_cmdsn;
-	r.tmf_rsp.max_cmdsn = iscsi_session_max_cmdsn(s);
-	iscsi_session_send_ct(s, &r, NULL, 0, close);
-}
-
-static uint8_t iscsi_tmf_result_map(const struct tgt_tmf *tmf,
-				    const struct iscsi_tmf *it)
-{
-	switch (tmf->result) {
-	case TGT_TMF_COMPLETE:	return ISCSI_TMF_RSP_COMPLETE;
-	case TGT_TMF_SUCCEEDED:	return ISCSI_TMF_RSP_SUCCEEDED;
-	case TGT_TMF_NO_TASK:
-		/* A task whose command never arrived (RefCmdSN in the
-		 * window) but whose CmdSN is before the TMF's counts as
-		 * received and done; one already answered is below the
-		 * window: "Task does not exist" (11.5.1 b, c). */
-		if (tmf->fn == TGT_TMF_ABORT_TASK && it->ref_unseen)
-			return ISCSI_TMF_RSP_COMPLETE;
-		return ISCSI_TMF_RSP_NO_TASK;
-	case TGT_TMF_NO_LUN:	return ISCSI_TMF_RSP_NO_LUN;
-	case TGT_TMF_REJECTED:	return ISCSI_TMF_RSP_NOT_SUPPORTED;
-	default:		return ISCSI_TMF_RSP_REJECTED;
-	}
-}
-
-void iscsi_tmf_done(struct tgt_tmf *tmf)
-{
-	struct iscsi_tmf *it = tmf->lld_priv;
-	struct iscsi_session *s = it->s;
-
-	if (s->conn)
-		iscsi_tmf_respond(s, it->itt, iscsi_tmf_result_map(tmf, it),
-				  it->cold);
-	tgt_tmf_free(tmf);
-	iscsi_session_task_put(s);
-}
-
-/* Tasks still waiting for Data-Out are unknown to the core: a TMF that
- * covers them drops them here (they get no response, 4.2.3.x/11.5). */
-static void iscsi_tmf_local_abort(struct iscsi_session *s,
-				  const struct iscsi_pdu_hdr *h, uint8_t fn)
-{
-	switch (fn) {
-	case TGT_TMF_ABORT_TASK:
-		iscsi_tasks_abort(s, NULL, h->tmf_req.ref_itt);
-		break;
-	case TGT_TMF_ABORT_TASK_SET:
-	case TGT_TMF_CLEAR_TASK_SET:
-	case TGT_TMF_LUN_RESET:
-		iscsi_tasks_abort(s, h->lun, ISCSI_RSVD_TAG);
-		break;
-	case TGT_TMF_IT_NEXUS_RESET:
-	case TGT_TMF_TARGET_RESET:
-		iscsi_tasks_abort(s, NULL, ISCSI_RSVD_TAG);
-		break;
-	default:
-		break;
-	}
-}
-
-void iscsi_tmf_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h)
-{
-	uint8_t fn = h->tmf_req.function, tfn = 0;
-	struct tgt_tmf *tmf;
-	struct iscsi_tmf *it;
-	uint32_t exp = s->exp_cmdsn;	/* the window before this PDU */
-	int rsp;
-
-	if (!iscsi_session_cmdsn_take(s, h->immediate, h->tmf_req.cmdsn))
-		return;
-	rsp = iscsi_tmf_fn_map(fn, &tfn);
-	if (rsp) {
-		iscsi_tmf_respond(s, h->itt, (uint8_t)rsp, false);
-		return;
-	}
-	tmf = tgt_tmf_alloc(s->nexus, sizeof(*it));
-	if (!tmf) {
-		iscsi_tmf_respond(s, h->itt, ISCSI_TMF_RSP_REJECTED, false);
-		return;
-	}
-	iscsi_tmf_local_abort(s, h, tfn);
-	it = tmf->lld_priv;
-	it->s = s;
-	it->itt = h->itt;
-	it->cmdsn = h->tmf_req.cmdsn;
-	it->ref_cmdsn = h->tmf_req.ref_cmdsn;
-	/* Commands arrive in CmdSN order (one connection): those below
-	 * ExpCmdSN were all received. */
-	it->ref_unseen = !iscsi_sn_lt(it->ref_cmdsn, exp) &&
-			 iscsi_sn_lt(it->ref_cmdsn, it->cmdsn);
-	it->cold = fn == ISCSI_TMF_TARGET_COLD_RESET;
-	tmf->fn = tfn;
-	memcpy(tmf->lun, h->lun, sizeof(tmf->lun));
-	tmf->tag = h->itt;
-	tmf->ref_tag = h->tmf_req.ref_itt;
-	s->tasks++;
-	tgt_tmf_submit(tmf);
 }
 
 /* ---- connection hooks ---- */
