@@ -104,8 +104,10 @@ for suite in "${suites[@]}"; do
 	touch "$log"
 	awk -f "$here/cuparse.awk" "$log" >"$OUT/$suite.parsed"
 	# Verdicts, then every listed test of the suite without one.
+	# FILENAME, not FNR == NR: an empty .parsed (a suite that never ran)
+	# would make every listed test look like a verdict line.
 	awk -F'\t' -v s="$suite" -v note="$note" '
-		FNR == NR {
+		FILENAME == ARGV[1] {
 			if ($3 == "assert") {
 				if (!(($1 "." $2) in amsg))
 					amsg[$1 "." $2] = $4

@@ -215,11 +215,15 @@ it_has_ipv6() {
 }
 
 # A TCP port that nobody listens on, on 127.0.0.1 nor on ::1 (random in
-# 20000-59999, bounded number of tries).
+# 10000 up to the ephemeral range, bounded number of tries).
 it_free_port() {
-	local p i
+	local p i lo=32768
+	# Below the ephemeral range: a client's local port there would make
+	# the portal's bind fail with EADDRINUSE though nothing listens.
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+	[ "$lo" -gt 12000 ] 2>/dev/null || lo=32768
 	for ((i = 0; i < 50; i++)); do
-		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		p=$((10000 + (RANDOM * 32768 + RANDOM) % (lo - 10000)))
 		if ! it_listening "$p" && ! it_listening "$p" ::1; then
 			echo "$p"
 			return 0
