@@ -11,8 +11,7 @@
 #   adm PORT [tgtadm args...]         tgtadm -C PORT, with a timeout
 #   expect NAME RC FRAGMENT CMD...    run CMD: exit status must be RC and
 #                                     stdout+stderr contain FRAGMENT
-#   check NAME CMD...                 CMD must succeed
-#   t_done                            summary line, exit status
+#   t_ok, t_fail, check, t_done       from tests/tap.sh
 
 : "${BUILD:=build}"
 TGTD=$BUILD/tgtd
@@ -20,11 +19,11 @@ TGTADM=$BUILD/tgtadm
 TEST_OUT=${TEST_OUT:-$(mktemp -d /tmp/tgt-func-out.XXXXXX)}
 TGT_RUNDIR=$(mktemp -d /tmp/tgt-func-run.XXXXXX)
 export TGT_RUNDIR
-T_PASS=0
-T_FAIL=0
 declare -A T_PIDS=()
 ADM_TIMEOUT=10
 READY_TRIES=200		# x 0.05 s = 10 s
+# shellcheck source=tests/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 
 t_cleanup() {
 	local port
@@ -34,19 +33,6 @@ t_cleanup() {
 	rm -rf "$TGT_RUNDIR"
 }
 trap t_cleanup EXIT
-
-t_ok() {
-	T_PASS=$((T_PASS + 1))
-	echo "ok - $1"
-}
-
-t_fail() {
-	T_FAIL=$((T_FAIL + 1))
-	echo "FAIL - $1"
-	shift
-	[ $# -gt 0 ] && printf '    %s\n' "$@"
-	return 0
-}
 
 adm() {
 	local port=$1
@@ -66,17 +52,6 @@ expect() {
 		t_fail "$name" "output lacks '$frag'" "output: $out"
 	else
 		t_ok "$name"
-	fi
-}
-
-# check NAME CMD...: CMD (a shell function or command) must succeed.
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		t_ok "$name"
-	else
-		t_fail "$name" "command failed: $*"
 	fi
 }
 
@@ -122,7 +97,3 @@ tgtd_stop() {
 	return 0
 }
 
-t_done() {
-	echo "# $T_PASS ok, $T_FAIL failed"
-	[ "$T_FAIL" -eq 0 ]
-}

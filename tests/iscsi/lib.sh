@@ -32,9 +32,7 @@
 #                                 if it needed SIGKILL)
 #   it_restart [variant]          stop and start again (same file)
 #   it_log                        path of the current target's log
-#   t_ok / t_fail / check / t_done as in tests/func/lib.sh; t_skip NAME
-#                                 WHY counts a skip ("# N ok, M failed,
-#                                 K skipped" when K > 0)
+#   t_ok / t_fail / t_skip / check / t_done from tests/tap.sh
 #   run_has NAME FRAGMENT CMD...  CMD (bounded by IT_CMD_SECS) succeeds and
 #                                 prints FRAGMENT
 #   run_refused NAME FRAGMENT CMD...  CMD fails or does not print FRAGMENT
@@ -90,9 +88,8 @@ IT_READY_HOSTS=(127.0.0.1)
 IT_SEQ=0
 IT_EXIT=
 IT_KILLED=
-T_PASS=0
-T_FAIL=0
-T_SKIP=0
+# shellcheck source=tests/tap.sh
+. "$IT_ROOT/tests/tap.sh"
 
 it_cleanup() {
 	local rc=$?
@@ -105,44 +102,6 @@ it_cleanup() {
 }
 trap it_cleanup EXIT
 trap 'exit 130' INT TERM
-
-t_ok() {
-	T_PASS=$((T_PASS + 1))
-	echo "ok - $1"
-}
-
-t_fail() {
-	T_FAIL=$((T_FAIL + 1))
-	echo "FAIL - $1"
-	shift
-	[ $# -gt 0 ] && printf '    %s\n' "$@"
-	return 0
-}
-
-# check NAME CMD...: CMD must succeed.
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		t_ok "$name"
-	else
-		t_fail "$name" "command failed: $*"
-	fi
-}
-
-t_skip() {
-	T_SKIP=$((T_SKIP + 1))
-	echo "skip - $1: $2"
-}
-
-t_done() {
-	if [ "$T_SKIP" -gt 0 ]; then
-		echo "# $T_PASS ok, $T_FAIL failed, $T_SKIP skipped"
-	else
-		echo "# $T_PASS ok, $T_FAIL failed"
-	fi
-	[ "$T_FAIL" -eq 0 ]
-}
 
 # ---- checks: one ok/FAIL line each ----
 IT_CMD_SECS=${IT_CMD_SECS:-20} # bound on one initiator command
