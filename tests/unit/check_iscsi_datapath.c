@@ -209,26 +209,12 @@ static void dp_statsn_check(uint32_t statsn)
 	ini.statsn++;
 }
 
-/* "k=v\0k=v\0" from "k=v|k=v". */
-static uint32_t dp_keys(char *out, size_t cap, const char *text)
-{
-	size_t n = strlen(text);
-
-	ck_assert_uint_lt(n, cap);
-	memcpy(out, text, n + 1);
-	for (size_t i = 0; i < n; i++) {
-		if (out[i] == '|')
-			out[i] = '\0';
-	}
-	return (uint32_t)n + 1;
-}
-
 static void dp_login_step(uint8_t flags, const char *keys)
 {
 	static const uint8_t isid[6] = { 0x80, 9, 8, 7, 6, 5 };
 	struct iscsi_pdu_hdr h;
 	char data[1024];
-	uint32_t len = dp_keys(data, sizeof(data), keys);
+	uint32_t len = tio_keys(data, sizeof(data), keys);
 
 	iscsi_pdu_hdr_init(&h, ISCSI_OP_LOGIN_REQ, 0x1000);
 	h.immediate = true;

@@ -111,20 +111,6 @@ static void t_recv(struct iscsi_pdu_hdr *h, char *data, size_t cap)
 	ck_assert_int_eq(t_read(data, iscsi_padded_len(h->data_len)), 0);
 }
 
-/* "k=v\0k=v\0" from "k=v|k=v". */
-static uint32_t t_keys(char *out, size_t cap, const char *text)
-{
-	size_t n = strlen(text);
-
-	ck_assert_uint_lt(n, cap);
-	memcpy(out, text, n + 1);
-	for (size_t i = 0; i < n; i++) {
-		if (out[i] == '|')
-			out[i] = '\0';
-	}
-	return (uint32_t)n + 1;
-}
-
 static const uint8_t t_isid[6] = { 0x80, 1, 2, 3, 4, 5 };
 
 /* Sends a Login Request and reads the response. */
@@ -133,7 +119,7 @@ static void t_login(uint8_t flags, const char *keys, struct iscsi_pdu_hdr *r,
 {
 	struct iscsi_pdu_hdr h;
 	char data[2048];
-	uint32_t len = t_keys(data, sizeof(data), keys);
+	uint32_t len = tio_keys(data, sizeof(data), keys);
 
 	iscsi_pdu_hdr_init(&h, ISCSI_OP_LOGIN_REQ, 0x1000);
 	h.immediate = true;

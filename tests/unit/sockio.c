@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Bounded whole-buffer socket I/O for unit tests (sockio.h). */
+/* Bounded whole-buffer socket I/O and iSCSI text for unit tests (sockio.h). */
 #include <check.h>
 #include <poll.h>
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sockio.h"
@@ -39,4 +40,17 @@ int tio_read_exact(int fd, void *buf, size_t len, int ms)
 		len -= (size_t)r;
 	}
 	return 0;
+}
+
+uint32_t tio_keys(char *out, size_t cap, const char *text)
+{
+	size_t n = strlen(text);
+
+	ck_assert_uint_lt(n, cap);
+	memcpy(out, text, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (out[i] == '|')
+			out[i] = '\0';
+	}
+	return (uint32_t)n + 1;
 }
