@@ -142,7 +142,7 @@ END_TEST
 START_TEST(test_lld_update_and_dump)
 {
 	struct strbuf out = STRBUF_INIT;
-	uint32_t saved = iscsi_cfg.rx_timeout_ms;
+	uint32_t saved = atomic_load(&iscsi_rx_timeout_ms);
 
 	/* defaults and no portal: nothing to dump */
 	iscsi_mgmt_dump(&out);
@@ -154,7 +154,7 @@ START_TEST(test_lld_update_and_dump)
 				  "rx_timeout_ms=250", &out), TGTADM_SUCCESS);
 	iscsi_mgmt_dump(&out);
 	ck_assert_str_eq(strbuf_str(&out), "\n[iscsi]\nrx_timeout_ms = 250\n");
-	iscsi_cfg.rx_timeout_ms = saved;
+	atomic_store(&iscsi_rx_timeout_ms, saved);
 	strbuf_release(&out);
 }
 END_TEST

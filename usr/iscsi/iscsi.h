@@ -243,14 +243,16 @@ uint64_t iscsi_session_itn_new(void);
 void iscsi_tmf_rx(struct iscsi_session *s, const struct iscsi_pdu_hdr *h);
 void iscsi_tmf_done(struct tgt_tmf *tmf);
 
-/* The connection settings portals copy (--iscsi rx_timeout_ms=...). */
-extern struct iscsi_conn_cfg iscsi_cfg;
 /*
- * Settings read when a session enters the full feature phase (or, for
- * logout_timeout_ms, at shutdown); written by the management thread.
+ * Settings, written by the management thread: rx_timeout_ms is copied by
+ * portals when added, the nop ones read when a session enters the full
+ * feature phase, logout_timeout_ms at shutdown.
  */
-extern atomic_uint iscsi_nop_interval_ms, iscsi_nop_timeout_ms,
-		   iscsi_logout_timeout_ms;
+extern atomic_uint iscsi_rx_timeout_ms, iscsi_nop_interval_ms,
+		   iscsi_nop_timeout_ms, iscsi_logout_timeout_ms;
+/* Listens on @addr_port with the current settings (iscsi_portal_add's
+ * contract and errors; management thread). */
+int iscsi_portal_new(const char *addr_port);
 
 /*
  * Sets the iscsi setting @name (rx_timeout_ms, nop_interval_ms,

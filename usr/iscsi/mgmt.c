@@ -98,8 +98,7 @@ static int iscsi_mgmt_portal(const struct mgmt_req *req, struct strbuf *out)
 	if (!portal)
 		return TGTADM_INVALID_REQUEST;
 	if (req->op == MGMT_OP_NEW)
-		err = iscsi_portal_add(portal, &iscsi_session_conn_ops,
-				       &iscsi_cfg);
+		err = iscsi_portal_new(portal);
 	else
 		err = iscsi_portal_del(portal);
 	return iscsi_mgmt_portal_err(portal, err, out);
@@ -226,42 +225,22 @@ static int iscsi_mgmt_conn(const struct mgmt_req *req, struct strbuf *out)
 
 /* ---- settings ---- */
 
-/* rx_timeout_ms lives in iscsi_cfg (portals copy it); the others are
- * read by sessions, hence atomics. */
-static uint32_t iscsi_rx_timeout_get(void)
-{
-	return iscsi_cfg.rx_timeout_ms;
-}
-
-static void iscsi_rx_timeout_set(uint32_t v)
-{
-	iscsi_cfg.rx_timeout_ms = v;
-}
-
-#define ISCSI_ATOMIC_SETTING(name)					\
-	static uint32_t name##_get(void) { return atomic_load(&name); }	\
-	static void name##_set(uint32_t v) { atomic_store(&name, v); }
-ISCSI_ATOMIC_SETTING(iscsi_nop_interval_ms)
-ISCSI_ATOMIC_SETTING(iscsi_nop_timeout_ms)
-ISCSI_ATOMIC_SETTING(iscsi_logout_timeout_ms)
-
 struct iscsi_setting {
 	const char *name;
+	atomic_uint *value;
 	uint32_t min, max, dflt;
-	uint32_t (*get)(void);
-	void (*set)(uint32_t v);
 };
 
 /* Dump order: what a reload must apply before portals are added. */
 static const struct iscsi_setting iscsi_settings[] = {
-	{ "rx_timeout_ms", 1, 3600000, ISCSI_RX_TIMEOUT_MS,
-	  iscsi_rx_timeout_get, iscsi_rx_timeout_set },
-	{ "nop_interval_ms", 0, 3600000, ISCSI_NOP_INTERVAL_MS,
-	  iscsi_nop_interval_ms_get, iscsi_nop_interval_ms_set },
-	{ "nop_timeout_ms", 1, 3600000, ISCSI_NOP_TIMEOUT_MS,
-	  iscsi_nop_timeout_ms_get, iscsi_nop_timeout_ms_set },
-	{ "logout_timeout_ms", 0, 600000, ISCSI_LOGOUT_TIMEOUT_MS,
-	  iscsi_logout_timeout_ms_get, iscsi_logout_timeout_ms_set },
+	{ "rx_timeout_ms", &iscsi_rx_timeout_ms, 1, 3600000,
+	  ISCSI_RX_TIMEOUT_MS },
+	{ "nop_interval_ms", &iscsi_nop_interval_ms, 0, 3600000,
+	  ISCSI_NOP_INTERVAL_MS },
+	{ "nop_timeout_ms", &iscsi_nop_timeout_ms, 1, 3600000,
+	  ISCSI_NOP_TIMEOUT_MS },
+	{ "logout_timeout_ms", &iscsi_logout_timeout_ms, 0, 600000,
+	  ISCSI_LOGOUT_TIMEOUT_MS },
 };
 
 int iscsi_setting_set(const char *name, const char *value,
@@ -279,7 +258,7 @@ int iscsi_setting_set(const char *name, const char *value,
 				    st->min, st->max);
 			return -ERANGE;
 		}
-		st->set(v);
+		atomic_store(st->value, v);
 		return 0;
 	}
 	strbuf_addf(why, "unknown parameter '%s' for lld iscsi (expected "
@@ -293,8 +272,10 @@ void iscsi_settings_dump(struct strbuf *out)
 	for (size_t i = 0; i < ARRAY_SIZE(iscsi_settings); i++) {
 		const struct iscsi_setting *st = &iscsi_settings[i];
 
-		if (st->get() != st->dflt)
-			strbuf_addf(out, "%s = %u\n", st->name, st->get());
+		uint32_t v = atomic_load(st->value);
+
+		if (v != st->dflt)
+			strbuf_addf(out, "%s = %u\n", st->name, v);
 	}
 }
 

@@ -568,11 +568,19 @@ const struct iscsi_conn_ops iscsi_session_conn_ops = {
 
 /* ---- the lld ---- */
 
-struct iscsi_conn_cfg iscsi_cfg = {
-	.rx_buf_len = ISCSI_RX_BUF_LEN,
-	.max_recv_dsl = ISCSI_LOGIN_DSL,
-	.rx_timeout_ms = ISCSI_RX_TIMEOUT_MS,
-};
+atomic_uint iscsi_rx_timeout_ms = ISCSI_RX_TIMEOUT_MS;
+
+/* A portal copies the connection settings when added. */
+int iscsi_portal_new(const char *addr_port)
+{
+	struct iscsi_conn_cfg cfg = {
+		.rx_buf_len = ISCSI_RX_BUF_LEN,
+		.max_recv_dsl = ISCSI_LOGIN_DSL,
+		.rx_timeout_ms = atomic_load(&iscsi_rx_timeout_ms),
+	};
+
+	return iscsi_portal_add(addr_port, &iscsi_session_conn_ops, &cfg);
+}
 
 /* One option: "portal=ADDR:PORT" (added now), or "SETTING=N" (see
  * iscsi_setting_set; tests shorten the timeouts with them). */
@@ -597,7 +605,7 @@ static int iscsi_lld_opt(char *p, bool add_portals)
 	}
 	if (!add_portals)
 		return 0;
-	ret = iscsi_portal_add(p + 7, &iscsi_session_conn_ops, &iscsi_cfg);
+	ret = iscsi_portal_new(p + 7);
 	/* Already added by tgtd.conf's [iscsi] (e.g. a dump loaded with the
 	 * command line it was taken under): the same wish, not a conflict. */
 	if (ret == -EEXIST) {
