@@ -71,12 +71,6 @@ void iscsi_session_ffp_start(struct iscsi_session *s)
 	}
 }
 
-void iscsi_session_publish(struct iscsi_session *s)
-{
-	/* The fields reinst_find compares are written: publish them. */
-	atomic_store(&s->joinable, !s->discovery);
-}
-
 /* ---- shutdown: Async Message "please log out" (11.9.1) ---- */
 
 static void iscsi_session_logout_work(void *arg)

@@ -33,6 +33,12 @@ void iscsi_session_reinstate(struct iscsi_session *s)
 }
 
 /* ---- connection reinstatement (6.3.4) ---- */
+void iscsi_session_publish(struct iscsi_session *s)
+{
+	/* The fields reinst_find compares are written: publish them. */
+	atomic_store(&s->joinable, !s->discovery);
+}
+
 
 uint16_t iscsi_session_reinst_find(struct iscsi_session *s)
 {
